@@ -1,0 +1,1 @@
+"""Exact cost counts (FLOPs, bytes) and measured counts to check them against."""

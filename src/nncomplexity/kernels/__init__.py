@@ -1,0 +1,1 @@
+"""Executable kernels: matrix products and the dense network's forward and backward passes."""

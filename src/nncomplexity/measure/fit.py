@@ -1,0 +1,131 @@
+"""Power-law fits on log-log axes, with a confidence interval for the exponent.
+
+If a cost grows like ``y = c · x^p`` then ``log y = log c + p · log x``: a
+straight line whose slope is the exponent ``p``. Ordinary least squares on the
+logarithms gives ``p``; under the usual assumption of independent, normally
+distributed errors on ``log y`` (multiplicative noise on ``y``), the slope's
+standard error and Student's t distribution with ``N - 2`` degrees of freedom
+give an exact confidence interval.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validate import check_positive_float
+
+
+@dataclass(frozen=True)
+class PowerLawFit:
+    """``y ≈ prefactor · x ** exponent``, fitted on log-log axes."""
+
+    exponent: float  # the fitted slope p on log-log axes
+    ci_low: float  # lower end of the confidence interval for p
+    ci_high: float  # upper end
+    prefactor: float  # c in y = c·x^p
+    stderr: float  # standard error of p
+    r_squared: float  # fraction of the variance of log y explained
+    n_points: int  # points used
+    confidence: float  # e.g. 0.95
+
+    @property
+    def half_width(self) -> float:
+        """Half the width of the confidence interval: the '±' to report."""
+        return (self.ci_high - self.ci_low) / 2
+
+    def predict(self, x):
+        """The fitted curve at ``x``."""
+        return self.prefactor * np.asarray(x, dtype=float) ** self.exponent
+
+    def covers(self, value: float) -> bool:
+        """True if ``value`` lies inside the confidence interval."""
+        return self.ci_low <= value <= self.ci_high
+
+    def __str__(self) -> str:
+        pct = round(100 * self.confidence)
+        return f"{self.exponent:.2f} ({pct}% CI {self.ci_low:.2f} to {self.ci_high:.2f})"
+
+
+def _as_positive_finite(name: str, values) -> np.ndarray:
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a sequence of numbers") from exc
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, got {arr[~np.isfinite(arr)][:3].tolist()}")
+    if np.any(arr <= 0):
+        raise ValueError(
+            f"{name} must be positive to take logarithms, got {arr[arr <= 0][:3].tolist()}"
+        )
+    return arr
+
+
+def fit_power_law(x, y, *, confidence: float = 0.95) -> PowerLawFit:
+    """Fit ``y = c · x^p`` by least squares on ``(log x, log y)``.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (N,)
+        Positive, finite values; at least 3 points with two distinct ``x``.
+    confidence : float
+        Level of the two-sided interval for the exponent, in (0, 1).
+
+    Returns
+    -------
+    PowerLawFit
+        Exponent, its confidence interval, prefactor and goodness of fit.
+
+    Raises
+    ------
+    ValueError
+        Fewer than 3 points, mismatched lengths, non-positive or non-finite
+        values, all ``x`` equal, or ``confidence`` outside (0, 1).
+
+    Notes
+    -----
+    Cost: O(N).
+    """
+    x = _as_positive_finite("x", x)
+    y = _as_positive_finite("y", y)
+    if x.shape != y.shape:
+        raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}")
+    if x.size < 3:
+        raise ValueError(f"need at least 3 points to fit an exponent with an interval, got {x.size}")
+    confidence = check_positive_float("confidence", confidence)
+    if not confidence < 1:
+        raise ValueError(f"confidence must be in (0, 1), got {confidence}")
+    lx, ly = np.log(x), np.log(y)
+    lx_mean = lx.mean()
+    sxx = float(np.sum((lx - lx_mean) ** 2))
+    if sxx <= 1e-300:
+        raise ValueError("x must hold at least two distinct values")
+    slope = float(np.sum((lx - lx_mean) * (ly - ly.mean())) / sxx)
+    intercept = float(ly.mean() - slope * lx_mean)
+    resid = ly - (intercept + slope * lx)
+    dof = x.size - 2
+    rss = float(resid @ resid)
+    stderr = math.sqrt(rss / dof / sxx) if dof > 0 else math.inf
+    tss = float(np.sum((ly - ly.mean()) ** 2))
+    r2 = 1.0 - rss / tss if tss > 0 else 1.0
+    tq = _student_t_quantile(0.5 + confidence / 2, dof)
+    return PowerLawFit(
+        exponent=slope,
+        ci_low=slope - tq * stderr,
+        ci_high=slope + tq * stderr,
+        prefactor=math.exp(intercept),
+        stderr=stderr,
+        r_squared=r2,
+        n_points=int(x.size),
+        confidence=confidence,
+    )
+
+
+def _student_t_quantile(p: float, dof: int) -> float:
+    """Quantile of Student's t distribution (SciPy, which scikit-learn brings)."""
+    from scipy.stats import t
+
+    return float(t.ppf(p, dof))
