@@ -1,0 +1,107 @@
+"""FLOPs of a whole training run: exact for an MLP, and the 6·N·D rule of thumb.
+
+Total training cost = (number of steps) × (cost per step). The number of
+steps is a choice (epochs, batch size) or is set by the accuracy wanted and
+the conditioning of the problem; it does not follow from the width.
+"""
+from __future__ import annotations
+
+import numbers
+
+from .._validate import check_int, check_positive_float
+from .flops import training_step_flops
+
+__all__ = ["GPT3_PARAMS", "GPT3_TOKENS", "flops_6nd", "training_flops"]
+
+GPT3_PARAMS = 175e9
+"""Parameters N of GPT-3 (Brown et al. 2020)."""
+GPT3_TOKENS = 300e9
+"""Training tokens D of GPT-3 (Brown et al. 2020)."""
+
+
+def training_flops(
+    widths,
+    dataset_size: int | None = None,
+    epochs: int | None = None,
+    batch: int | None = None,
+    *,
+    steps: int | None = None,
+    drop_last: bool = False,
+) -> int:
+    """Matrix-product FLOPs of a full training run of an MLP (no input gradient).
+
+    Two ways to say how long training runs (mutually exclusive):
+
+    - ``dataset_size`` and ``epochs`` (``batch`` defaults to the whole data set,
+      i.e. full-batch gradient descent): each epoch runs ``⌊N/t⌋`` full batches
+      and, unless ``drop_last``, one last batch of ``N mod t`` samples;
+    - ``steps`` and ``batch``: ``steps`` updates on batches of ``t`` samples.
+
+    A step's FLOPs are linear in its batch, so without ``drop_last`` the total
+    is ``epochs · N · training_step_flops(widths, 1)`` whatever the batch: the
+    batch size changes how many updates you get, not the arithmetic per epoch.
+
+    Parameters
+    ----------
+    widths : sequence of int, length L + 1 >= 2
+    dataset_size : int, N >= 1
+    epochs : int, >= 0
+    batch : int, t >= 1 (<= N when given with dataset_size)
+    steps : int, keyword-only, >= 0
+    drop_last : bool, keyword-only
+        Skip the last, partial batch of each epoch (as ``DataLoader(drop_last=True)``).
+
+    Returns
+    -------
+    int
+        Exact FLOPs (forward + backward products; optimiser updates not counted).
+
+    Cost: O(L).
+    """
+    if steps is not None:
+        if epochs is not None or dataset_size is not None:
+            raise ValueError("give either steps (with batch) or dataset_size and epochs, not both")
+        if batch is None:
+            raise ValueError("batch is required with steps")
+        steps = check_int("steps", steps, minimum=0)
+        return steps * training_step_flops(widths, batch)
+    if dataset_size is None or epochs is None:
+        raise ValueError("give dataset_size and epochs, or steps and batch")
+    size = check_int("dataset_size", dataset_size, minimum=1)
+    epochs = check_int("epochs", epochs, minimum=0)
+    t = size if batch is None else check_int("batch", batch, minimum=1, maximum=size)
+    if not isinstance(drop_last, bool):
+        raise TypeError(f"drop_last must be a bool, got {type(drop_last).__name__}")
+    full, rest = divmod(size, t)
+    per_epoch = full * training_step_flops(widths, t)
+    if rest and not drop_last:
+        per_epoch += training_step_flops(widths, rest)  # the last, smaller batch
+    return epochs * per_epoch
+
+
+def flops_6nd(n_params, n_tokens):
+    """Training compute by the rule of thumb ``C ≈ 6·N·D`` (Kaplan et al. 2020).
+
+    Per token a forward pass costs ≈ 2N FLOPs (one multiply-add per parameter)
+    and the backward pass ≈ 4N, so training on D tokens costs ≈ 6·N·D. It
+    ignores attention's context-length term and all elementwise work. For
+    GPT-3, ``flops_6nd(GPT3_PARAMS, GPT3_TOKENS)`` = 3.15e23, close to the
+    3.14e23 its paper reports.
+
+    Parameters
+    ----------
+    n_params : int or float, N > 0
+    n_tokens : int or float, D > 0
+
+    Returns
+    -------
+    int or float
+        An exact int when both arguments are ints, else a float.
+
+    Cost: O(1).
+    """
+    n = check_positive_float("n_params", n_params)
+    d = check_positive_float("n_tokens", n_tokens)
+    if isinstance(n_params, numbers.Integral) and isinstance(n_tokens, numbers.Integral):
+        return 6 * int(n_params) * int(n_tokens)  # exact: Python ints do not overflow
+    return 6.0 * n * d
