@@ -14,7 +14,9 @@ the book shows the HTML (the book's configuration ranks the widget view below
 HTML, since a static page has no kernel to run callbacks).
 
 ``view`` returns what to show for one setting: a matplotlib figure, a dict
-(shown as a two-column table), a string (shown as text), or a tuple of these.
+(shown as a two-column table), a string (shown as text), :class:`HTML`
+(trusted markup, e.g. from :func:`nncomplexity.plotting.table_html`), or a
+tuple of these, laid out side by side.
 """
 from __future__ import annotations
 
@@ -22,7 +24,6 @@ import hashlib
 import html
 import itertools
 import json
-import math
 import time
 from collections.abc import Callable, Sequence
 
@@ -53,10 +54,16 @@ _SCRIPT = """
 """
 
 
+class HTML(str):
+    """Markup a view returns as is (a plain ``str`` is escaped and shown as text)."""
+
+
 def render_frame(result) -> str:
-    """HTML for one result of a view: figure, dict, string, or a tuple of them."""
+    """HTML for one result of a view: figure, dict, string, HTML, or a tuple of them."""
     if isinstance(result, tuple):
-        return "".join(render_frame(r) for r in result)
+        return "".join(f'<div class="nnc-part">{render_frame(r)}</div>' for r in result)
+    if isinstance(result, HTML):
+        return str(result)
     if isinstance(result, plt.Figure):
         try:
             return figure_html(result, dpi=72)
@@ -67,7 +74,7 @@ def render_frame(result) -> str:
     if isinstance(result, str):
         return f'<p class="nnc-text">{html.escape(result)}</p>'
     raise TypeError(
-        "view must return a matplotlib Figure, a dict, a str, or a tuple of these; "
+        "view must return a matplotlib Figure, a dict, a str, HTML, or a tuple of these; "
         f"got {type(result).__name__}"
     )
 
