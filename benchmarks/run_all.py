@@ -1,0 +1,29 @@
+"""Run every benchmark (benchmarks/bench_*.py) and print its table.
+
+Benchmarks are not tests: they measure speed against targets and report,
+they never fail the build. Usage: python benchmarks/run_all.py [NAME ...]
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main(names: list[str]) -> int:
+    scripts = sorted(HERE.glob("bench_*.py"))
+    if names:
+        scripts = [s for s in scripts if any(n in s.stem for n in names)]
+    if not scripts:
+        print("no benchmark matched", names)
+        return 1
+    for script in scripts:
+        print(f"\n=== {script.name} ===", flush=True)
+        subprocess.run([sys.executable, str(script)], check=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
