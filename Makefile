@@ -9,8 +9,10 @@ BIN      := $(VENV)/bin
 PY       := $(BIN)/python
 # PyTorch's CPU-only wheels; requirements.txt names the same index for Binder.
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
-export MPLBACKEND := module://matplotlib_inline.backend_inline
-# Built pages lose every figure under MPLBACKEND=Agg; the inline backend is what a kernel uses anyway.
+# Built pages lose every figure under MPLBACKEND=Agg: let kernels pick their inline backend.
+unexport MPLBACKEND
+NOTEBOOKS = intro.ipynb $(wildcard chapters/*.ipynb) $(wildcard labs/source/*.ipynb)
+NBVAL     = --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: help venv book serve test test-fast test-unit test-notebooks test-build test-browser \
         assets outputs benchmarks chromium set-repo-url clean
@@ -73,8 +75,10 @@ set-repo-url: venv
 chromium:
 	@bash tools/ensure_chromium.sh
 
+# One pytest run: unit tests, every notebook re-executed and compared (nbval),
+# a clean strict build of the book, and the browser tests against it.
 test: $(VENV)/.test-installed assets chromium
-	$(BIN)/pytest tests
+	$(BIN)/pytest $(NBVAL) tests $(NOTEBOOKS)
 
 test-fast: $(VENV)/.test-installed
 	$(BIN)/pytest tests -m "not browser" --ignore=tests/test_notebooks.py --ignore=tests/test_build.py

@@ -72,8 +72,17 @@ def _axes_kind(ax) -> str:
     return "plot"
 
 
-def describe_figure(fig) -> str:
-    """Alt text for ``fig``, written from its axes, labels, series and notes."""
+def _series_label(artist, stable: bool) -> str:
+    base = getattr(artist, "_nnc_base_label", None)
+    return base if (stable and base is not None) else artist.get_label()
+
+
+def describe_figure(fig, *, stable: bool = False) -> str:
+    """Alt text for ``fig``, written from its axes, labels, series and notes.
+
+    With ``stable=True`` the text leaves out what may change from run to run:
+    notes added with :func:`add_alt_note` and fitted values in series labels.
+    """
     parts = []
     for ax in fig.get_axes():
         if not ax.get_visible() or not (ax.lines or ax.patches or ax.collections or ax.images):
@@ -84,12 +93,12 @@ def describe_figure(fig) -> str:
             desc += f" '{title}'"
         if ax.get_ylabel() or ax.get_xlabel():
             desc += f" of {ax.get_ylabel() or 'y'} against {ax.get_xlabel() or 'x'}"
-        labels = [line.get_label() for line in ax.lines if not line.get_label().startswith("_")]
-        labels += [c.get_label() for c in ax.collections if not c.get_label().startswith("_")]
+        labels = [_series_label(a, stable) for a in list(ax.lines) + list(ax.collections)
+                  if not a.get_label().startswith("_")]
         if labels:
             desc += "; series: " + ", ".join(labels)
         parts.append(desc)
-    notes = getattr(fig, _ALT_NOTES, [])
+    notes = [] if stable else getattr(fig, _ALT_NOTES, [])
     text = "; ".join(parts + list(notes))
     if fig._suptitle is not None and fig._suptitle.get_text():
         text = f"{fig._suptitle.get_text()}: {text}"
@@ -124,7 +133,7 @@ class FigureDisplay:
 
     def __init__(self, fig, alt: str | None = None):
         self.alt = describe_figure(fig) if alt is None else alt
-        self.summary = describe_figure_stable(fig)
+        self.summary = describe_figure(fig, stable=True)
         self.html = figure_html(fig, self.alt)
         self.png = figure_png(fig)
 
@@ -134,18 +143,6 @@ class FigureDisplay:
             "image/png": base64.b64encode(self.png).decode("ascii"),
             "text/plain": f"<Figure: {self.summary}>",
         }
-
-
-def describe_figure_stable(fig) -> str:
-    """:func:`describe_figure` without the notes (which may hold measured values)."""
-    notes = getattr(fig, _ALT_NOTES, None)
-    try:
-        if notes is not None:
-            setattr(fig, _ALT_NOTES, [])
-        return describe_figure(fig)
-    finally:
-        if notes is not None:
-            setattr(fig, _ALT_NOTES, notes)
 
 
 def show_figure(fig, alt: str | None = None) -> FigureDisplay:
@@ -173,6 +170,7 @@ def plot_power_law(ax, x, y, fit=None, *, label: str, color=None, marker=None, n
         ax.plot(xs, fit.predict(xs), color=points.get_color(), marker="", linewidth=1.2,
                 label=f"_fit {label}")
         points.set_label(f"{label}: {note_unit} {fit.exponent:.2f} ± {fit.half_width:.2f}")
+        points._nnc_base_label = label  # what the stable summary shows
         add_alt_note(ax, f"{label}: fitted {note_unit} {fit.exponent:.2f} "
                          f"(95% CI {fit.ci_low:.2f} to {fit.ci_high:.2f})")
     ax.set_xscale("log")

@@ -217,7 +217,8 @@ def sweep(
         reported, never started.
     growth : float, optional
         Exponent used for that prediction (e.g. 3 for a cubic kernel). By
-        default it is estimated from the last two sizes, or 3 before that.
+        default it is estimated from the median times of the last two sizes,
+        or 3 before that.
     **timing_kwargs
         Passed to :func:`time_call`.
 
@@ -234,26 +235,33 @@ def sweep(
     budget_s = check_positive_float("budget_s", budget_s)
     if growth is not None:
         growth = check_positive_float("growth", growth, allow_zero=True)
+    repeats = timing_kwargs.get("repeats", 7)
+    warmup = timing_kwargs.get("warmup", 1)
+    min_repeat_s = timing_kwargs.get("min_repeat_s", 0.01)
     start = time.perf_counter()
-    measured, timings, cost = [], [], []  # cost: wall seconds spent per size
+    measured, timings = [], []
     skipped: list = []
     for i, size in enumerate(sizes):
         spent = time.perf_counter() - start
-        if cost:
+        if timings:
             g = growth
-            if g is None and len(cost) >= 2 and _numeric(measured[-2:]) and measured[-1] != measured[-2]:
-                g = max(0.0, math.log(cost[-1] / cost[-2]) / math.log(measured[-1] / measured[-2]))
+            last = timings[-1].median
+            if g is None and len(timings) >= 2 and _numeric(measured[-2:]) and measured[-1] != measured[-2]:
+                prev = timings[-2].median
+                if last > 0 and prev > 0:
+                    g = max(0.0, math.log(last / prev) / math.log(measured[-1] / measured[-2]))
             g = 3.0 if g is None else g
             ratio = size / measured[-1] if _numeric([size, measured[-1]]) else 1.0
-            predicted = cost[-1] * max(ratio, 1.0) ** g
+            per_call = last * max(ratio, 1.0) ** g
+            # warm-up and calibration run at least once each; each repeat lasts
+            # at least min_repeat_s (autorange) or one call, whichever is longer
+            predicted = (warmup + 1) * per_call + repeats * max(per_call, min_repeat_s)
             if spent + predicted > budget_s:
                 skipped = sizes[i:]
                 break
         call = make_call(size)
-        t0 = time.perf_counter()
         remaining = max(budget_s - spent, 1e-3)
         timings.append(time_call(call, max_total_s=remaining, **timing_kwargs))
-        cost.append(max(time.perf_counter() - t0, 1e-9))
         measured.append(size)
     result = Sweep(tuple(measured), tuple(timings), tuple(skipped), budget_s,
                    time.perf_counter() - start)
