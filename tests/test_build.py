@@ -34,3 +34,32 @@ def test_mathjax_is_served_locally(built_site):
     assert (built_site / "_static" / "mathjax" / "tex-chtml.js").exists()
     intro = (built_site / "intro.html").read_text(encoding="utf-8")
     assert "_static/mathjax/tex-chtml.js" in intro
+
+
+def test_a_failing_cell_fails_the_build(tmp_path):
+    """The book's own settings turn an exception in a notebook into a failed build."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from conftest import ROOT
+
+    book = tmp_path / "book"
+    book.mkdir()
+    for name in ["_config.yml", "references.bib"]:
+        shutil.copy(ROOT / name, book / name)
+    for name in ["vendor", "book_static"]:
+        (book / name).symlink_to(ROOT / name)
+    (book / "_toc.yml").write_text("format: jb-book\nroot: broken\n")
+    (book / "broken.md").write_text(
+        "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+        "kernelspec:\n  name: python3\n  display_name: Python 3\n---\n\n# Broken\n\n"
+        "```{code-cell} ipython3\nraise RuntimeError('this cell fails on purpose')\n```\n"
+    )
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(book), "-W", "-n", "--keep-going"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode != 0
+    assert "Executing notebook failed" in result.stdout + result.stderr
