@@ -63,3 +63,11 @@ def test_a_failing_cell_fails_the_build(tmp_path):
     )
     assert result.returncode != 0
     assert "Executing notebook failed" in result.stdout + result.stderr
+
+
+def test_stored_notebooks_are_not_re_executed(built_site):
+    """The site shows the stored outputs that nbval checks; only MyST text
+    notebooks (intro.md) run at build time, and student labs never do."""
+    log = re.sub(r"\x1b\[[0-9;]*m", "", build_book().stdout)
+    executed = re.findall(r"(\S+): Executing notebook", log)
+    assert executed and all(path.endswith(".md") for path in executed), executed
