@@ -1,0 +1,290 @@
+"""The theoretical peak FLOP/s of a CPU, read from ``/proc/cpuinfo``, and a measured one.
+
+A CPU's peak is a product of four numbers::
+
+    peak = cores × clock × SIMD lanes × FLOPs per lane per cycle
+
+For this book's 2-core AVX-512 machine at 2.6 GHz, in float32:
+``2 × 2.6e9 × 16 × 4 = 332.8 GFLOP/s``. The function :func:`theoretical_peak`
+reads the first three from ``/proc/cpuinfo`` (or from text passed in, so it
+can be tested anywhere) and assumes the fourth. The assumptions, which
+``/proc/cpuinfo`` cannot settle, are:
+
+1. **Cores.** Physical cores, counted as distinct ``(physical id, core id)``
+   pairs: hyperthreads share one core's floating-point units and add no peak.
+   When reading this machine, the count is capped at the CPUs this process may
+   run on (``os.sched_getaffinity``), since a container may see more.
+2. **Clock.** The nominal frequency in the model name (``... @ 2.60GHz``) if it
+   is there, else the largest ``cpu MHz`` line. Real clocks move: turbo raises
+   them, sustained AVX-512 work lowers them, and under a hypervisor ``cpu MHz``
+   is the nominal clock. Pass ``ghz=`` to override.
+3. **SIMD width.** 512 bits if the ``avx512f`` flag is set, 256 bits with
+   ``avx2`` or ``avx``, 128 bits with ``sse2``, ``asimd`` or ``neon``; otherwise
+   scalar (one lane). Lanes = width / (8 × bytes per element): 16 float32 or 8
+   float64 lanes in 512 bits.
+4. **FLOPs per lane per cycle.** With the ``fma`` flag, ``fma_units`` fused
+   multiply-add units per core (default 2, as on Intel cores since Haswell and
+   on Xeon Gold/Platinum for 512-bit vectors; some Xeon Silver/Bronze parts have
+   one 512-bit unit: pass ``fma_units=1``), each 2 FLOPs per lane: 4 in all.
+   Without FMA, one add and one multiply port: 2.
+
+Matrix engines (Intel AMX, GPU tensor cores) are not counted: they do not run
+float32 or float64 GEMM. The measured counterpart, :func:`measure_gemm_rate`,
+is the rate of the best kernel we have (NumPy's BLAS) on a large product; a
+well-tuned BLAS reaches 70–90 % of the theoretical figure on a quiet machine.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validate import check_choice, check_int, check_positive_float
+
+__all__ = [
+    "CpuInfo",
+    "PeakEstimate",
+    "measure_gemm_rate",
+    "parse_cpuinfo",
+    "read_cpuinfo",
+    "simd_width_bits",
+    "theoretical_peak",
+]
+
+_ITEMSIZE = {"float32": 4, "float64": 8}
+_GHZ_IN_MODEL = re.compile(r"@\s*([0-9]+(?:\.[0-9]+)?)\s*GHz", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CpuInfo:
+    """What ``/proc/cpuinfo`` says about the CPU (the parts the peak needs)."""
+
+    model: str  # "model name" of the first processor ("unknown CPU" if absent)
+    logical_cpus: int  # processor entries: hardware threads the OS sees
+    physical_cores: int  # distinct (physical id, core id) pairs; logical_cpus if not given
+    mhz: float | None  # largest "cpu MHz" line, None if there is none
+    nominal_ghz: float | None  # the "@ x.xxGHz" of the model name, None if absent
+    flags: frozenset  # CPU feature flags ("flags" on x86, "Features" on ARM)
+
+
+@dataclass(frozen=True)
+class PeakEstimate:
+    """A theoretical peak and the four numbers it is the product of."""
+
+    flops_per_s: float  # the peak, FLOP/s
+    dtype: str  # "float32" or "float64"
+    cores: int  # cores counted
+    ghz: float  # clock assumed, GHz
+    simd_bits: int  # vector register width used (0: scalar)
+    lanes: int  # elements per vector register for dtype
+    flops_per_lane_cycle: int  # 4 with two FMA units, 2 without FMA
+    instruction_set: str  # e.g. "AVX-512 with FMA"
+    model: str  # CPU model name
+
+    @property
+    def gflops(self) -> float:
+        """The peak in GFLOP/s."""
+        return self.flops_per_s / 1e9
+
+    def ghz_needed_for(self, flops_per_s: float) -> float:
+        """The clock (GHz) at which this machine's cores, lanes and FMA units reach ``flops_per_s``.
+
+        When a measured rate exceeds the theoretical peak, this is the least clock
+        that explains it (e.g. a turbo clock that cpuinfo does not report).
+        """
+        rate = check_positive_float("flops_per_s", flops_per_s)
+        return rate / (self.cores * self.lanes * self.flops_per_lane_cycle) / 1e9
+
+    @property
+    def formula(self) -> str:
+        """The product spelled out: ``2 cores × 2.60 GHz × 16 float32 lanes × 4 FLOP/lane/cycle = 332.8 GFLOP/s``."""
+        cores = f"{self.cores} core{'s' if self.cores != 1 else ''}"
+        return (f"{cores} × {self.ghz:.2f} GHz × {self.lanes} {self.dtype} lanes × "
+                f"{self.flops_per_lane_cycle} FLOP/lane/cycle = {self.gflops:.1f} GFLOP/s")
+
+
+def read_cpuinfo(path: str = "/proc/cpuinfo") -> str:
+    """The text of ``/proc/cpuinfo`` (Linux). Raises ``OSError`` elsewhere."""
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        return fh.read()
+
+
+def parse_cpuinfo(text: str) -> CpuInfo:
+    """Parse the text of ``/proc/cpuinfo``.
+
+    Parameters
+    ----------
+    text : str
+        The file's content: blank-line-separated blocks of ``key : value`` lines,
+        one block per logical CPU.
+
+    Returns
+    -------
+    CpuInfo
+
+    Raises
+    ------
+    TypeError
+        ``text`` is not a str.
+    ValueError
+        ``text`` holds no ``processor`` entry.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be the str content of /proc/cpuinfo, got {type(text).__name__}")
+    blocks = [b for b in re.split(r"\n\s*\n", text) if b.strip()]
+    cpus = []
+    for block in blocks:
+        fields = {}
+        for line in block.splitlines():
+            if ":" in line:
+                key, value = line.split(":", 1)
+                fields[key.strip().lower()] = value.strip()
+        if "processor" in fields:
+            cpus.append(fields)
+    if not cpus:
+        raise ValueError("text must hold at least one 'processor' entry of /proc/cpuinfo")
+    model = next((c["model name"] for c in cpus if c.get("model name")), "unknown CPU")
+    if all("physical id" in c and "core id" in c for c in cpus):
+        physical = len({(c["physical id"], c["core id"]) for c in cpus})  # hyperthreads share a pair
+    else:  # e.g. ARM: no topology in cpuinfo, count every CPU as a core
+        physical = len(cpus)
+    mhz_values = []
+    for c in cpus:
+        try:
+            mhz_values.append(float(c["cpu mhz"]))
+        except (KeyError, ValueError):
+            pass
+    match = _GHZ_IN_MODEL.search(model)
+    flags = set()
+    for c in cpus:
+        flags.update((c.get("flags") or c.get("features") or "").split())
+    return CpuInfo(
+        model=model,
+        logical_cpus=len(cpus),
+        physical_cores=physical,
+        mhz=max(mhz_values) if mhz_values else None,
+        nominal_ghz=float(match.group(1)) if match else None,
+        flags=frozenset(flags),
+    )
+
+
+def simd_width_bits(flags) -> int:
+    """Widest vector registers the flags promise: 512, 256, 128, or 0 (scalar only)."""
+    if isinstance(flags, str) or not hasattr(flags, "__contains__"):
+        raise TypeError(f"flags must be a set of flag names, got {type(flags).__name__}")
+    if "avx512f" in flags:
+        return 512
+    if "avx2" in flags or "avx" in flags:
+        return 256
+    if {"sse2", "asimd", "neon"} & set(flags):
+        return 128
+    return 0
+
+
+def _instruction_set(bits: int, fma: bool) -> str:
+    name = {512: "AVX-512", 256: "AVX/AVX2", 128: "128-bit SIMD", 0: "scalar"}[bits]
+    return f"{name} {'with' if fma else 'without'} FMA"
+
+
+def theoretical_peak(cpuinfo: str | CpuInfo | None = None, *, dtype: str = "float32",
+                     cores: int | None = None, ghz: float | None = None,
+                     fma_units: int = 2) -> PeakEstimate:
+    """Theoretical peak FLOP/s: cores × clock × SIMD lanes × FLOPs per lane per cycle.
+
+    Parameters
+    ----------
+    cpuinfo : str or CpuInfo, optional
+        The text of ``/proc/cpuinfo`` (or its parse). Default: this machine's,
+        with the core count capped at the CPUs this process may use.
+    dtype : {"float32", "float64"}
+        Element type: float64 has half the lanes, so half the peak.
+    cores : int, optional
+        Override the number of cores.
+    ghz : float, optional
+        Override the clock (needed when cpuinfo states none, e.g. on ARM).
+    fma_units : int
+        Fused multiply-add units per core (1 or more), used only when the
+        ``fma`` flag is present. See the module docstring for the assumptions.
+
+    Returns
+    -------
+    PeakEstimate
+
+    Raises
+    ------
+    ValueError
+        Unknown ``dtype``, non-positive ``cores``/``ghz``/``fma_units``, or no
+        clock in cpuinfo and no ``ghz`` given.
+    TypeError
+        ``cpuinfo`` of the wrong type.
+
+    Notes
+    -----
+    Cost: O(len(cpuinfo)).
+    """
+    check_choice("dtype", dtype, _ITEMSIZE)
+    fma_units = check_int("fma_units", fma_units, minimum=1)
+    if cores is not None:
+        cores = check_int("cores", cores, minimum=1)
+    if ghz is not None:
+        ghz = check_positive_float("ghz", ghz)
+    this_machine = cpuinfo is None
+    if this_machine:
+        cpuinfo = read_cpuinfo()
+    if isinstance(cpuinfo, str):
+        info = parse_cpuinfo(cpuinfo)
+    elif isinstance(cpuinfo, CpuInfo):
+        info = cpuinfo
+    else:
+        raise TypeError(f"cpuinfo must be the text of /proc/cpuinfo or a CpuInfo, got {type(cpuinfo).__name__}")
+    if cores is None:
+        cores = info.physical_cores
+        if this_machine and hasattr(os, "sched_getaffinity"):
+            cores = min(cores, len(os.sched_getaffinity(0)))
+    if ghz is None:
+        if info.nominal_ghz is not None:
+            ghz = info.nominal_ghz
+        elif info.mhz is not None:
+            ghz = info.mhz / 1000
+        else:
+            raise ValueError("cpuinfo states no clock frequency (no '@ x GHz', no 'cpu MHz'): pass ghz=")
+    bits = simd_width_bits(info.flags)
+    lanes = max(1, bits // (8 * _ITEMSIZE[dtype]))
+    fma = "fma" in info.flags
+    per_lane = 2 * fma_units if fma else 2  # FMA: 2 FLOPs per unit; else one add + one multiply port
+    return PeakEstimate(
+        flops_per_s=cores * ghz * 1e9 * lanes * per_lane,
+        dtype=dtype,
+        cores=cores,
+        ghz=ghz,
+        simd_bits=bits,
+        lanes=lanes,
+        flops_per_lane_cycle=per_lane,
+        instruction_set=_instruction_set(bits, fma),
+        model=info.model,
+    )
+
+
+def measure_gemm_rate(n: int = 2048, *, dtype: str = "float32", repeats: int = 7,
+                      seed: int = 0) -> float:
+    """Measured FLOP/s of NumPy's BLAS on an (n, n) @ (n, n) product.
+
+    The median of ``repeats`` timed calls after a warm-up (:func:`time_call`),
+    counted as ``2·n³`` FLOPs. This is the *measured* peak the book compares the
+    theoretical one with: the best any of our kernels does on this machine.
+
+    Cost: about ``repeats + 2`` products of 2·n³ FLOPs, and 3·n² elements of memory.
+    """
+    from ..kernels.matmul import matmul_flops
+    from ..measure.timing import time_call
+
+    n = check_int("n", n, minimum=1)
+    check_choice("dtype", dtype, _ITEMSIZE)
+    repeats = check_int("repeats", repeats, minimum=1)
+    rng = np.random.default_rng(seed)
+    A = rng.random((n, n), dtype=np.dtype(dtype))  # (n, n)
+    B = rng.random((n, n), dtype=np.dtype(dtype))  # (n, n)
+    timing = time_call(np.matmul, A, B, repeats=repeats)
+    return matmul_flops(n, n, n) / timing.median
