@@ -130,3 +130,36 @@ def test_cuda_tensors_are_synchronised(monkeypatch):
     synced.clear()
     timing.time_call(lambda: None, repeats=2, warmup=1, number=1)
     assert not synced  # CPU work is not synchronised
+
+
+def test_time_in_rounds_interleaves_sizes_and_takes_medians():
+    from nncomplexity.measure.timing import time_in_rounds
+
+    order = []
+
+    def prepare(n):
+        return lambda: order.append(n)
+
+    result = time_in_rounds(prepare, [1, 2, 3], rounds=3, warmup=0, min_repeat_s=1e-6, budget_s=10)
+    assert result.sizes == (1, 2, 3) and result.rounds == 3
+    assert len(result.medians) == 3 and all(len(r) == 3 for r in result.readings)
+    # after the first round, every round visits the sizes in order: 1, 2, 3, 1, 2, 3
+    tail = [n for i, n in enumerate(order) if i == 0 or order[i - 1] != n]
+    assert tail[-6:] == [1, 2, 3, 1, 2, 3]
+
+
+def test_time_in_rounds_runs_fewer_rounds_over_budget():
+    from nncomplexity.measure.timing import time_in_rounds
+
+    result = time_in_rounds(lambda n: (lambda: time.sleep(0.02)), [1, 2], rounds=50,
+                            warmup=0, min_repeat_s=1e-6, budget_s=0.2)
+    assert 1 <= result.rounds < 50
+
+
+def test_time_in_rounds_bad_input():
+    from nncomplexity.measure.timing import time_in_rounds
+
+    with pytest.raises(ValueError, match="sizes"):
+        time_in_rounds(lambda n: (lambda: None), [])
+    with pytest.raises(ValueError, match="rounds"):
+        time_in_rounds(lambda n: (lambda: None), [1], rounds=0)

@@ -272,3 +272,72 @@ def sweep(
 
 def _numeric(values) -> bool:
     return all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in values)
+
+
+@dataclass(frozen=True)
+class Rounds:
+    """The result of :func:`time_in_rounds`: seconds per call at each size."""
+
+    sizes: tuple  # the sizes measured, in order
+    medians: tuple[float, ...]  # median over rounds of the per-call time
+    rounds: int  # rounds actually run (fewer than asked if the budget required)
+    readings: tuple[tuple[float, ...], ...] = field(repr=False)  # every reading, per size
+
+
+def time_in_rounds(
+    prepare: Callable[[object], Callable[[], object]],
+    sizes: Sequence,
+    *,
+    rounds: int = 5,
+    budget_s: float = 6.0,
+    warmup: int = 1,
+    min_repeat_s: float = 0.05,
+) -> Rounds:
+    """Time a workload at several sizes in interleaved rounds; medians over rounds.
+
+    Each round reads every size once, so a burst of other work on a shared
+    machine spoils one reading of every size rather than every reading of one
+    size, and does not bend a fitted exponent. The first round also fixes how
+    many calls make one reading at each size (autorange, as in :func:`time_call`).
+
+    Parameters
+    ----------
+    prepare : callable
+        ``prepare(size)`` builds the inputs (untimed) and returns the call to time.
+    sizes : sequence
+        The sizes, in order.
+    rounds : int
+        Rounds wanted (>= 1).
+    budget_s : float
+        If the first round shows that all rounds would overrun this, fewer are run
+        (at least one); the result says how many.
+    warmup, min_repeat_s
+        As in :func:`time_call`, for the first round.
+
+    Returns
+    -------
+    Rounds
+    """
+    if not callable(prepare):
+        raise TypeError(f"prepare must be callable, got {type(prepare).__name__}")
+    sizes = list(sizes)
+    if not sizes:
+        raise ValueError("sizes must not be empty")
+    rounds = check_int("rounds", rounds, minimum=1)
+    budget_s = check_positive_float("budget_s", budget_s)
+    calls = {i: prepare(n) for i, n in enumerate(sizes)}
+    start = time.perf_counter()
+    first = {i: time_call(calls[i], repeats=1, warmup=warmup, min_repeat_s=min_repeat_s)
+             for i in calls}
+    one_round = max(time.perf_counter() - start, 1e-9)
+    rounds = max(1, min(rounds, int(budget_s / one_round)))
+    readings = {i: [first[i].median] for i in calls}
+    for _ in range(rounds - 1):
+        for i in calls:
+            readings[i].append(time_call(calls[i], repeats=1, warmup=0, number=first[i].number).median)
+    return Rounds(
+        sizes=tuple(sizes),
+        medians=tuple(statistics.median(readings[i]) for i in calls),
+        rounds=rounds,
+        readings=tuple(tuple(readings[i]) for i in calls),
+    )
