@@ -72,16 +72,17 @@ def _axes_kind(ax) -> str:
     return "plot"
 
 
-def _series_label(artist, stable: bool) -> str:
+def _series_label(artist) -> str:
+    # plot_power_law keeps the plain name; its fitted values go in the notes
     base = getattr(artist, "_nnc_base_label", None)
-    return base if (stable and base is not None) else artist.get_label()
+    return base if base is not None else artist.get_label()
 
 
 def describe_figure(fig, *, stable: bool = False) -> str:
     """Alt text for ``fig``, written from its axes, labels, series and notes.
 
     With ``stable=True`` the text leaves out what may change from run to run:
-    notes added with :func:`add_alt_note` and fitted values in series labels.
+    the notes added with :func:`add_alt_note` (e.g. fitted exponents).
     """
     parts = []
     for ax in fig.get_axes():
@@ -93,7 +94,7 @@ def describe_figure(fig, *, stable: bool = False) -> str:
             desc += f" '{title}'"
         if ax.get_ylabel() or ax.get_xlabel():
             desc += f" of {ax.get_ylabel() or 'y'} against {ax.get_xlabel() or 'x'}"
-        labels = [_series_label(a, stable) for a in list(ax.lines) + list(ax.collections)
+        labels = [_series_label(a) for a in list(ax.lines) + list(ax.collections)
                   if not a.get_label().startswith("_")]
         if labels:
             desc += "; series: " + ", ".join(labels)
