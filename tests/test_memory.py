@@ -14,6 +14,7 @@ from nncomplexity.cost.memory import (
 
 torch = pytest.importorskip("torch")
 from nncomplexity.cost.counting import mlp_torch  # noqa: E402
+from nncomplexity.measure.peak_memory import saved_tensor_bytes as measure_saved_bytes  # noqa: E402
 
 
 def _architectures(seed, count, max_width=48, max_depth=6):
@@ -21,26 +22,6 @@ def _architectures(seed, count, max_width=48, max_depth=6):
     for _ in range(count):
         depth = int(rng.integers(1, max_depth + 1))
         yield [int(w) for w in rng.integers(1, max_width + 1, size=depth + 1)], int(rng.integers(1, 17))
-
-
-def measure_saved_bytes(model, x) -> int:
-    """Bytes of the distinct storages autograd saves in ``model(x)``, parameters excluded.
-
-    Views share a storage (ReLU's output is the next Linear's input), so storages
-    are deduplicated by data pointer; parameters live anyway and are left out.
-    """
-    params = {p.untyped_storage().data_ptr() for p in model.parameters()}
-    saved: dict[int, int] = {}
-
-    def pack(tensor):
-        storage = tensor.untyped_storage()
-        if storage.data_ptr() not in params:
-            saved[storage.data_ptr()] = storage.nbytes()
-        return tensor
-
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
-        model(x)
-    return sum(saved.values())
 
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "gelu", "identity"])

@@ -61,3 +61,18 @@ def check_choice(name: str, value, choices) -> str:
     if value not in choices:
         raise ValueError(f"{name} must be one of {sorted(choices)}, got {value!r}")
     return value
+
+
+def check_positive_array(name: str, values) -> np.ndarray:
+    """Return ``values`` as a 1-D float array of positive, finite numbers, or raise."""
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a sequence of numbers") from exc
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, got {arr[~np.isfinite(arr)][:3].tolist()}")
+    if np.any(arr <= 0):
+        raise ValueError(f"{name} must be positive, got {arr[arr <= 0][:3].tolist()}")
+    return arr

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import check_positive_float
+from .._validate import check_positive_array, check_positive_float
 
 
 @dataclass(frozen=True)
@@ -48,22 +48,6 @@ class PowerLawFit:
         return f"{self.exponent:.2f} ({pct}% CI {self.ci_low:.2f} to {self.ci_high:.2f})"
 
 
-def _as_positive_finite(name: str, values) -> np.ndarray:
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a sequence of numbers") from exc
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite, got {arr[~np.isfinite(arr)][:3].tolist()}")
-    if np.any(arr <= 0):
-        raise ValueError(
-            f"{name} must be positive to take logarithms, got {arr[arr <= 0][:3].tolist()}"
-        )
-    return arr
-
-
 def fit_power_law(x, y, *, confidence: float = 0.95) -> PowerLawFit:
     """Fit ``y = c · x^p`` by least squares on ``(log x, log y)``.
 
@@ -89,8 +73,8 @@ def fit_power_law(x, y, *, confidence: float = 0.95) -> PowerLawFit:
     -----
     Cost: O(N).
     """
-    x = _as_positive_finite("x", x)
-    y = _as_positive_finite("y", y)
+    x = check_positive_array("x", x)  # logarithms need positive values
+    y = check_positive_array("y", y)
     if x.shape != y.shape:
         raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}")
     if x.size < 3:

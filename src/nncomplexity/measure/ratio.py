@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import check_int, check_positive_float
+from .._validate import check_int, check_positive_array, check_positive_float
 
 __all__ = [
     "PairedTimes", "RatioEstimate", "flatten_rounds", "ratio_of_medians", "time_paired", "time_phases",
@@ -65,16 +65,9 @@ class RatioEstimate:
 
 
 def _as_times(name: str, values) -> np.ndarray:
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a sequence of numbers") from exc
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
+    arr = check_positive_array(name, values)
     if arr.size < 2:
         raise ValueError(f"{name} must hold at least 2 repeats for an interval, got {arr.size}")
-    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        raise ValueError(f"{name} must hold positive, finite times")
     return arr
 
 
