@@ -81,7 +81,7 @@ test: $(VENV)/.test-installed assets chromium
 	$(BIN)/pytest $(NBVAL) tests $(NOTEBOOKS)
 
 test-fast: $(VENV)/.test-installed
-	$(BIN)/pytest tests -m "not browser" --ignore=tests/test_notebooks.py --ignore=tests/test_build.py
+	$(BIN)/pytest tests -m "not browser" --ignore=tests/test_build.py --ignore=tests/test_labs.py
 
 benchmarks: venv
 	$(PY) benchmarks/run_all.py
