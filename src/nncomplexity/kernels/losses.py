@@ -33,7 +33,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from .._validate import check_choice
-from .activations import ACTIVATIONS, sigmoid, softmax
+from .activations import ACTIVATIONS, _as_float, sigmoid, softmax
 
 __all__ = [
     "LOSSES",
@@ -50,9 +50,7 @@ __all__ = [
 
 # --------------------------------------------------------------------------- checks
 def _check_logits(name: str, Z) -> np.ndarray:
-    Z = np.asarray(Z)
-    if not np.issubdtype(Z.dtype, np.floating):
-        raise TypeError(f"{name} must be a floating-point array, got dtype {Z.dtype}")
+    Z = _as_float(name, Z)
     if Z.ndim != 2:
         raise ValueError(f"{name} must have shape (t, n) (batch first), got shape {Z.shape}")
     if not np.isfinite(Z).all():
