@@ -153,7 +153,7 @@ def test_cross_entropy_matches_torch_labels_and_one_hot(t, n):
     )
     for Y in (labels, onehot):
         assert losses.cross_entropy_softmax(Z, Y) == pytest.approx(ref, rel=1e-13, abs=1e-15)
-        np.testing.assert_allclose(losses.cross_entropy_softmax_grad(Z, Y), dref,
+        np.testing.assert_allclose(losses.cross_entropy_softmax_backward(Z, Y), dref,
                                    rtol=1e-12, atol=1e-16)
     # δ⁽ᴸ⁾ = (a − y)/t, from the output itself
     np.testing.assert_allclose(
@@ -176,7 +176,7 @@ def test_binary_cross_entropy_matches_torch(t, n):
         lambda z: torch.nn.BCEWithLogitsLoss(reduction="sum")(z, torch.tensor(Y)) / t, Z
     )
     assert losses.binary_cross_entropy_sigmoid(Z, Y) == pytest.approx(ref, rel=1e-13)
-    np.testing.assert_allclose(losses.binary_cross_entropy_sigmoid_grad(Z, Y), dref,
+    np.testing.assert_allclose(losses.binary_cross_entropy_sigmoid_backward(Z, Y), dref,
                                rtol=1e-12, atol=1e-17)
 
 
@@ -190,7 +190,7 @@ def test_squared_error_matches_torch(g):
         lambda z: 0.5 * ((TORCH_G[g](z) - torch.tensor(Y)) ** 2).sum() / t, Z
     )
     assert losses.squared_error(Z, Y, g) == pytest.approx(ref, rel=1e-13)
-    np.testing.assert_allclose(losses.squared_error_grad(Z, Y, g), dref, rtol=1e-12, atol=1e-17)
+    np.testing.assert_allclose(losses.squared_error_backward(Z, Y, g), dref, rtol=1e-12, atol=1e-17)
 
 
 def test_squared_error_convention_is_half_mean_over_samples_of_the_sum():
@@ -205,9 +205,9 @@ def test_squared_error_convention_is_half_mean_over_samples_of_the_sum():
 def test_loss_gradients_keep_dtype(dtype):
     Z = np.ones((3, 2), dtype=dtype)
     Y = np.array([0, 1, 1])
-    assert losses.cross_entropy_softmax_grad(Z, Y).dtype == dtype
-    assert losses.binary_cross_entropy_sigmoid_grad(Z, np.ones((3, 2))).dtype == dtype
-    assert losses.squared_error_grad(Z, Y, "tanh").dtype == dtype
+    assert losses.cross_entropy_softmax_backward(Z, Y).dtype == dtype
+    assert losses.binary_cross_entropy_sigmoid_backward(Z, np.ones((3, 2))).dtype == dtype
+    assert losses.squared_error_backward(Z, Y, "tanh").dtype == dtype
 
 
 def test_registry_names_fused_activations():

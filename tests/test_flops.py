@@ -13,12 +13,12 @@ from nncomplexity.cost.flops import (
     elementwise_flops,
     forward_backward_ratio,
     forward_flops,
-    forward_macs,
     training_step_flops,
 )
 
 torch = pytest.importorskip("torch")
-from nncomplexity.cost.counting import count_flops_torch, mlp_torch  # noqa: E402
+from nncomplexity.cost.counting import count_flops_torch
+from nncomplexity.kernels.mlp_torch import mlp_torch  # noqa: E402
 
 SEED = 20261121
 N_ARCHITECTURES = 200
@@ -74,7 +74,7 @@ def test_forward_only_count():
 
 def test_hand_example():
     # widths [3, 5, 2], batch 4: MACs 4·3·5 + 4·5·2 = 100
-    assert forward_macs([3, 5, 2], 4) == 100
+    assert forward_flops([3, 5, 2], 4) == 200  # 100 multiply-adds
     assert forward_flops([3, 5, 2], 4) == 200
     assert backward_flops([3, 5, 2], 4) == 2 * 200 - 2 * 60
     assert backward_flops([3, 5, 2], 4, input_grad=True) == 400
@@ -91,7 +91,7 @@ batch_st = st.integers(1, 10_000)
 @settings(max_examples=100, deadline=None)
 @given(widths=widths_st, batch=batch_st, factor=st.integers(1, 50))
 def test_linear_in_batch(widths, batch, factor):
-    for f in (forward_flops, backward_flops, training_step_flops, forward_macs, elementwise_flops):
+    for f in (forward_flops, backward_flops, training_step_flops, elementwise_flops):
         assert f(widths, batch * factor) == factor * f(widths, batch)
 
 
@@ -113,7 +113,6 @@ def test_ratio_between_one_and_two(widths, batch):
     assert isinstance(ratio, Fraction) and 1 <= ratio < 2
     assert forward_backward_ratio(widths, batch, input_grad=True) == 2
     assert training_step_flops(widths, batch, input_grad=True) == 3 * forward_flops(widths, batch)
-    assert forward_flops(widths, batch) == 2 * forward_macs(widths, batch)
 
 
 def test_big_ints_do_not_overflow():
@@ -140,7 +139,7 @@ BAD_WIDTHS = [
 
 @pytest.mark.parametrize("widths, error, match", BAD_WIDTHS)
 @pytest.mark.parametrize(
-    "f", [forward_flops, backward_flops, training_step_flops, forward_macs, elementwise_flops, forward_backward_ratio]
+    "f", [forward_flops, backward_flops, training_step_flops, elementwise_flops, forward_backward_ratio]
 )
 def test_bad_widths(f, widths, error, match):
     with pytest.raises(error, match=match):
@@ -151,7 +150,7 @@ BAD_BATCHES = [(0, ValueError), (-1, ValueError), (2.5, TypeError), ("4", TypeEr
 
 
 @pytest.mark.parametrize("batch, error", BAD_BATCHES)
-@pytest.mark.parametrize("f", [forward_flops, backward_flops, training_step_flops, forward_macs, elementwise_flops])
+@pytest.mark.parametrize("f", [forward_flops, backward_flops, training_step_flops, elementwise_flops])
 def test_bad_batch(f, batch, error):
     with pytest.raises(error, match="batch"):
         f([3, 4], batch)

@@ -13,7 +13,7 @@ from nncomplexity.cost.memory import (
 )
 
 torch = pytest.importorskip("torch")
-from nncomplexity.cost.counting import mlp_torch  # noqa: E402
+from nncomplexity.kernels.mlp_torch import mlp_torch  # noqa: E402
 from nncomplexity.measure.peak_memory import saved_tensor_bytes as measure_saved_bytes  # noqa: E402
 
 

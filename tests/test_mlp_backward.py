@@ -5,8 +5,10 @@ import numpy as np
 import pytest
 import torch
 
-from nncomplexity.kernels import mlp
-from nncomplexity.kernels.gradcheck import check_gradients, relative_error
+from nncomplexity.kernels import mlp, mlp_essay
+from nncomplexity.kernels.checkpoint import forward_backward_checkpointed
+from nncomplexity.kernels.params import init_params
+from nncomplexity.kernels.gradcheck import verify_gradients, relative_error
 from nncomplexity.kernels.losses import LOSSES
 
 TORCH_G = {
@@ -27,7 +29,7 @@ def random_problem(rng, loss, output_activation, *, max_width=64, max_depth=6, m
     L = int(rng.integers(1, max_depth + 1))
     widths = [int(w) for w in rng.integers(1, max_width + 1, size=L + 1)]
     t = int(rng.integers(1, max_batch + 1))
-    params = mlp.init_params(widths, rng, scheme="xavier")
+    params = init_params(widths, rng, scheme="xavier")
     params["b"] = [rng.standard_normal(b.shape) * 0.5 for b in params["b"]]
     X = rng.standard_normal((t, widths[0]))
     if loss == "cross_entropy":
@@ -79,11 +81,11 @@ def test_gradients_match_autograd_on_random_architectures(activation, loss, outp
         err = max(max_relative_error(grads, ref), relative_error(grads["X"], dX_ref))
         assert err < 1e-8, (widths, X.shape[0], err)
 
-        thetas = mlp.params_to_essay(params)
-        ec = mlp.forward_essay(thetas, X.T, activation, output_activation)
-        g_theta = mlp.backward_essay(thetas, ec, Y.T if Y.ndim == 2 else Y, loss)
+        thetas = mlp_essay.params_to_essay(params)
+        ec = mlp_essay.forward_essay(thetas, X.T, activation, output_activation)
+        g_theta = mlp_essay.backward_essay(thetas, ec, Y.T if Y.ndim == 2 else Y, loss)
         assert [g.shape for g in g_theta] == [th.shape for th in thetas]
-        err_essay = max_relative_error(mlp.params_from_essay(g_theta), ref)
+        err_essay = max_relative_error(mlp_essay.params_from_essay(g_theta), ref)
         assert err_essay < 1e-8, (widths, X.shape[0], err_essay)
         worst = max(worst, err, err_essay)
     assert worst < 1e-8
@@ -101,20 +103,20 @@ def test_other_loss_output_pairs_match_autograd(activation, loss, output_activat
         _, ref, _ = torch_gradients(params, X, Y, activation, loss, output_activation)
         grads = mlp.backward(params, mlp.forward(params, X, activation, output_activation), Y=Y, loss=loss)
         assert max_relative_error(grads, ref) < 1e-8
-        thetas = mlp.params_to_essay(params)
-        g_theta = mlp.backward_essay(thetas, mlp.forward_essay(thetas, X.T, activation, output_activation), Y.T, loss)
-        assert max_relative_error(mlp.params_from_essay(g_theta), ref) < 1e-8
+        thetas = mlp_essay.params_to_essay(params)
+        g_theta = mlp_essay.backward_essay(thetas, mlp_essay.forward_essay(thetas, X.T, activation, output_activation), Y.T, loss)
+        assert max_relative_error(mlp_essay.params_from_essay(g_theta), ref) < 1e-8
 
 
 def test_essay_single_sample_with_a_label():
     rng = np.random.default_rng(5)
-    params = mlp.init_params([4, 6, 3], rng)
+    params = init_params([4, 6, 3], rng)
     x, label = rng.standard_normal(4), np.int64(2)
-    thetas = mlp.params_to_essay(params)
-    ec = mlp.forward_essay(thetas, x, "tanh", "softmax")
-    g = mlp.backward_essay(thetas, ec, label, "cross_entropy")
+    thetas = mlp_essay.params_to_essay(params)
+    ec = mlp_essay.forward_essay(thetas, x, "tanh", "softmax")
+    g = mlp_essay.backward_essay(thetas, ec, label, "cross_entropy")
     _, ref, _ = torch_gradients(params, x[None, :], np.array([2]), "tanh", "cross_entropy", "softmax")
-    assert max_relative_error(mlp.params_from_essay(g), ref) < 1e-12
+    assert max_relative_error(mlp_essay.params_from_essay(g), ref) < 1e-12
     # the essay's formulas, literally: δ⁽ᴸ⁾ = a⁽ᴸ⁾ − y and ∂J/∂Θ⁽ᴸ⁾ = δ⁽ᴸ⁾ a⁽ᴸ⁻¹⁾ᵀ
     delta_L = ec.a[2] - np.eye(3)[2]
     np.testing.assert_allclose(g[1], np.outer(delta_L, ec.a[1]), rtol=1e-14)
@@ -123,7 +125,7 @@ def test_essay_single_sample_with_a_label():
 @pytest.mark.parametrize("dtype, rtol", [(np.float32, 2e-4), (np.float64, 1e-12)])
 def test_float32_gradients_stay_float32(dtype, rtol):
     rng = np.random.default_rng(11)
-    params = mlp.init_params([20, 30, 10], rng, dtype)
+    params = init_params([20, 30, 10], rng, dtype)
     X = rng.standard_normal((8, 20)).astype(dtype)
     Y = rng.integers(0, 10, 8)
     grads = mlp.backward(params, mlp.forward(params, X, "relu", "softmax"), Y=Y, loss="cross_entropy")
@@ -135,7 +137,7 @@ def test_float32_gradients_stay_float32(dtype, rtol):
 
 def test_backward_with_given_dZ_L_and_no_side_effects():
     rng = np.random.default_rng(2)
-    params = mlp.init_params([3, 5, 4], rng)
+    params = init_params([3, 5, 4], rng)
     X = rng.standard_normal((6, 3))
     cache = mlp.forward(params, X, "tanh")
     dZ = rng.standard_normal((6, 4))
@@ -155,7 +157,7 @@ def test_backward_with_given_dZ_L_and_no_side_effects():
 
 # =========================================================================== central differences
 def essay_loss(thetas, x, y, activation, output_activation, loss):
-    ec = mlp.forward_essay(thetas, x, activation, output_activation)
+    ec = mlp_essay.forward_essay(thetas, x, activation, output_activation)
     z = ec.z[-1].reshape(ec.z[-1].shape[0], -1).T  # (n[L], t) -> (t, n[L])
     y_rows = y if y.dtype.kind == "i" else y.reshape(z.shape[1], -1).T
     if LOSSES[loss].output_activation is None:
@@ -171,22 +173,22 @@ def essay_loss(thetas, x, y, activation, output_activation, loss):
 @pytest.mark.parametrize("widths, t", [([1, 1], 1), ([3, 4, 2], 5), ([2, 3, 1, 3], 4)])
 def test_gradients_match_central_differences(activation, loss, output_activation, widths, t):
     rng = np.random.default_rng(len(widths) * 100 + t)
-    params = mlp.init_params(widths, rng, scheme="xavier")
+    params = init_params(widths, rng, scheme="xavier")
     params["b"] = [rng.standard_normal(b.shape) * 0.5 for b in params["b"]]
     X = rng.standard_normal((t, widths[0]))
     Y = (rng.integers(0, widths[-1], t) if loss == "cross_entropy"
          else rng.uniform(size=(t, widths[-1])))
     grads = mlp.backward(params, mlp.forward(params, X, activation, output_activation), Y=Y, loss=loss)
-    err = check_gradients(
+    err = verify_gradients(
         lambda p: mlp.evaluate_loss(mlp.forward(p, X, activation, output_activation), Y, loss),
         params, grads,
     )
     assert err < 1e-6
 
-    thetas = mlp.params_to_essay(params)
+    thetas = mlp_essay.params_to_essay(params)
     y = Y if Y.ndim == 1 else Y.T
-    g = mlp.backward_essay(thetas, mlp.forward_essay(thetas, X.T, activation, output_activation), y, loss)
-    check_gradients(
+    g = mlp_essay.backward_essay(thetas, mlp_essay.forward_essay(thetas, X.T, activation, output_activation), y, loss)
+    verify_gradients(
         lambda p: essay_loss(p["Theta"], X.T, y, activation, output_activation, loss),
         {"Theta": thetas}, {"Theta": g},
     )
@@ -194,7 +196,7 @@ def test_gradients_match_central_differences(activation, loss, output_activation
 
 def test_gradcheck_names_the_corrupted_parameter_and_index():
     rng = np.random.default_rng(8)
-    params = mlp.init_params([3, 4, 5, 2], rng)
+    params = init_params([3, 4, 5, 2], rng)
     X = rng.standard_normal((4, 3))
     Y = rng.integers(0, 2, 4)
 
@@ -205,7 +207,7 @@ def test_gradcheck_names_the_corrupted_parameter_and_index():
     before = [W.copy() for W in params["W"]]
     grads["W"][1][3, 2] += 0.05
     with pytest.raises(AssertionError) as info:
-        check_gradients(f, params, grads)
+        verify_gradients(f, params, grads)
     message = str(info.value)
     assert "W[1][3, 2]" in message
     assert "analytic" in message and "numerical" in message and "relative error" in message
@@ -213,17 +215,17 @@ def test_gradcheck_names_the_corrupted_parameter_and_index():
     for W, W0 in zip(params["W"], before):  # every entry restored exactly
         np.testing.assert_array_equal(W, W0)
 
-    thetas = mlp.params_to_essay(params)
-    g = mlp.backward_essay(thetas, mlp.forward_essay(thetas, X.T, "tanh", "softmax"), Y)
+    thetas = mlp_essay.params_to_essay(params)
+    g = mlp_essay.backward_essay(thetas, mlp_essay.forward_essay(thetas, X.T, "tanh", "softmax"), Y, "cross_entropy")
     g[2][1, 0] -= 0.01  # a bias entry of Θ⁽³⁾
     with pytest.raises(AssertionError, match=r"Theta\[2\]\[1, 0\]: analytic .* numerical .* relative error"):
-        check_gradients(lambda p: essay_loss(p["Theta"], X.T, Y, "tanh", "softmax", "cross_entropy"),
+        verify_gradients(lambda p: essay_loss(p["Theta"], X.T, Y, "tanh", "softmax", "cross_entropy"),
                         {"Theta": thetas}, {"Theta": g})
 
 
 def test_gradcheck_sampling_and_bad_input():
     rng = np.random.default_rng(4)
-    params = mlp.init_params([30, 20, 3], rng)
+    params = init_params([30, 20, 3], rng)
     X = rng.standard_normal((5, 30))
     Y = rng.standard_normal((5, 3))
 
@@ -237,18 +239,18 @@ def test_gradcheck_sampling_and_bad_input():
         return f(p)
 
     grads = mlp.backward(params, mlp.forward(params, X, "sigmoid"), Y=Y, loss="squared_error")
-    check_gradients(counted, params, grads, n_samples=3)  # evenly spaced
+    verify_gradients(counted, params, grads, n_samples=3)  # evenly spaced
     assert len(calls) == 1 + 2 * 3 * 4
-    check_gradients(f, params, grads, n_samples=5, rng=np.random.default_rng(0))
+    verify_gradients(f, params, grads, n_samples=5, rng=np.random.default_rng(0))
     with pytest.raises(TypeError, match=r"W\[0\] must be a float64 array"):
         p32 = {k: [v.astype(np.float32) for v in vs] for k, vs in params.items()}
-        check_gradients(f, p32, grads)
+        verify_gradients(f, p32, grads)
     with pytest.raises(ValueError, match=r"the gradient of b\[1\] has shape \(2,\)"):
-        check_gradients(f, params, {"W": grads["W"], "b": [grads["b"][0], np.zeros(2)]})
+        verify_gradients(f, params, {"W": grads["W"], "b": [grads["b"][0], np.zeros(2)]})
     with pytest.raises(ValueError, match="eps must be > 0"):
-        check_gradients(f, params, grads, eps=0.0)
+        verify_gradients(f, params, grads, eps=0.0)
     with pytest.raises(ValueError, match="n_samples must be >= 1"):
-        check_gradients(f, params, grads, n_samples=0)
+        verify_gradients(f, params, grads, n_samples=0)
 
 
 def test_relative_error():
@@ -292,13 +294,13 @@ def expected_checkpoint_counts(widths, t, s):
 @pytest.mark.parametrize("loss, output_activation", [("cross_entropy", "softmax"), ("squared_error", "identity")])
 def test_checkpointing_equals_plain_backward_and_counts(widths, t, segments, loss, output_activation):
     rng = np.random.default_rng(sum(widths) + t + segments)
-    params = mlp.init_params(widths, rng)
+    params = init_params(widths, rng)
     params["b"] = [rng.standard_normal(b.shape) for b in params["b"]]
     X = rng.standard_normal((t, widths[0]))
     Y = rng.integers(0, widths[-1], t) if loss == "cross_entropy" else rng.standard_normal((t, widths[-1]))
     cache = mlp.forward(params, X, "relu", output_activation)
     plain = mlp.backward(params, cache, Y=Y, loss=loss)
-    res = mlp.forward_backward_checkpointed(params, X, Y, loss, segments, activation="relu",
+    res = forward_backward_checkpointed(params, X, Y, loss, segments, activation="relu",
                                             output_activation=output_activation)
     for key in ("W", "b"):
         for u, v in zip(res.grads[key], plain[key]):
@@ -313,9 +315,9 @@ def test_checkpointing_equals_plain_backward_and_counts(widths, t, segments, los
 @pytest.mark.parametrize("L, s", [(4, 2), (8, 2), (9, 3), (16, 4), (16, 8), (12, 1), (12, 12)])
 def test_checkpoint_uniform_closed_form(L, s):
     n, t = 6, 5
-    params = mlp.init_params([n] * (L + 1), np.random.default_rng(L))
+    params = init_params([n] * (L + 1), np.random.default_rng(L))
     X = np.random.default_rng(0).standard_normal((t, n))
-    res = mlp.forward_backward_checkpointed(params, X, np.zeros((t, n)), "squared_error", s, activation="tanh")
+    res = forward_backward_checkpointed(params, X, np.zeros((t, n)), "squared_error", s, activation="tanh")
     if s in (1, L):
         assert res.recomputed_layers == 0 and res.peak_stored_floats == (L + 1) * t * n
     else:
@@ -328,10 +330,10 @@ def test_checkpoint_uniform_closed_form(L, s):
 
 def test_checkpoint_float32():
     rng = np.random.default_rng(3)
-    params = mlp.init_params([8, 16, 16, 16, 4], rng, np.float32)
+    params = init_params([8, 16, 16, 16, 4], rng, np.float32)
     X = rng.standard_normal((10, 8)).astype(np.float32)
     Y = rng.integers(0, 4, 10)
-    res = mlp.forward_backward_checkpointed(params, X, Y, "cross_entropy", 2)
+    res = forward_backward_checkpointed(params, X, Y, "cross_entropy", 2)
     plain = mlp.backward(params, mlp.forward(params, X, "relu", "softmax"), Y=Y, loss="cross_entropy")
     for u, v in zip(res.grads["W"], plain["W"]):
         assert u.dtype == np.float32
@@ -342,7 +344,7 @@ def test_checkpoint_float32():
 @pytest.fixture
 def trained():
     rng = np.random.default_rng(0)
-    params = mlp.init_params([3, 4, 2], rng)
+    params = init_params([3, 4, 2], rng)
     X = rng.standard_normal((5, 3))
     return params, X, mlp.forward(params, X, "relu", "softmax")
 
@@ -360,12 +362,12 @@ def trained():
         (lambda p, X, c: mlp.backward(p, c, Y=np.array([0, 1, 2, 0, 1]), loss="cross_entropy"), ValueError, r"labels must lie in \[0, 1\]"),
         (lambda p, X, c: mlp.backward(p, c, Y=np.zeros((5, 3)), loss="cross_entropy"), ValueError, r"Y must have the shape of the output \(5, 2\), got shape \(5, 3\)"),
         (lambda p, X, c: mlp.backward(p, (c.A, c.Z_L), Y=np.zeros(5, int), loss="cross_entropy"), TypeError, "cache must be the MLPCache"),
-        (lambda p, X, c: mlp.backward(mlp.init_params([3, 4, 4, 2], np.random.default_rng(0)), c, Y=np.zeros(5, int), loss="cross_entropy"), ValueError, "cache holds 2 layers but params hold 3"),
+        (lambda p, X, c: mlp.backward(init_params([3, 4, 4, 2], np.random.default_rng(0)), c, Y=np.zeros(5, int), loss="cross_entropy"), ValueError, "cache holds 2 layers but params hold 3"),
         (lambda p, X, c: mlp.evaluate_loss(c, np.zeros((5, 2)), "squared_error") and mlp.evaluate_loss(c, np.zeros(5, int), "binary_cross_entropy"), ValueError, "output_activation"),
-        (lambda p, X, c: mlp.forward_backward_checkpointed(p, X, np.zeros(5, int), "cross_entropy", 0), ValueError, "segments must be >= 1"),
-        (lambda p, X, c: mlp.forward_backward_checkpointed(p, X, np.zeros(5, int), "cross_entropy", 3), ValueError, "segments must be <= 2"),
-        (lambda p, X, c: mlp.forward_backward_checkpointed(p, X, np.zeros(5, int), "cross_entropy", 1.0), TypeError, "segments must be an integer"),
-        (lambda p, X, c: mlp.forward_backward_checkpointed(p, X[:, :2], np.zeros(5, int), "cross_entropy", 1), ValueError, r"X has shape \(5, 2\)"),
+        (lambda p, X, c: forward_backward_checkpointed(p, X, np.zeros(5, int), "cross_entropy", 0), ValueError, "segments must be >= 1"),
+        (lambda p, X, c: forward_backward_checkpointed(p, X, np.zeros(5, int), "cross_entropy", 3), ValueError, "segments must be <= 2"),
+        (lambda p, X, c: forward_backward_checkpointed(p, X, np.zeros(5, int), "cross_entropy", 1.0), TypeError, "segments must be an integer"),
+        (lambda p, X, c: forward_backward_checkpointed(p, X[:, :2], np.zeros(5, int), "cross_entropy", 1), ValueError, r"X has shape \(5, 2\)"),
     ],
 )
 def test_backward_rejects_bad_input(trained, call, exc, pattern):
@@ -383,9 +385,9 @@ def test_backward_rejects_bad_input(trained, call, exc, pattern):
 )
 def test_backward_essay_rejects_bad_targets(trained, y, pattern):
     params, X, _ = trained
-    thetas = mlp.params_to_essay(params)
-    ec = mlp.forward_essay(thetas, X.T, "relu", "softmax")
+    thetas = mlp_essay.params_to_essay(params)
+    ec = mlp_essay.forward_essay(thetas, X.T, "relu", "softmax")
     with pytest.raises(ValueError, match=pattern):
-        mlp.backward_essay(thetas, ec, y, "cross_entropy")
+        mlp_essay.backward_essay(thetas, ec, y, "cross_entropy")
     with pytest.raises(TypeError, match="cache must be the EssayCache"):
-        mlp.backward_essay(thetas, ec.a, np.zeros(5, int))
+        mlp_essay.backward_essay(thetas, ec.a, np.zeros(5, int), "cross_entropy")

@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 import torch
 
-from nncomplexity.kernels import mlp
+from nncomplexity.kernels import mlp, mlp_essay
+from nncomplexity.kernels.mlp_torch import params_from_torch
+from nncomplexity.kernels.params import init_params
 
 TORCH_ACT = {
     "sigmoid": torch.nn.Sigmoid,
@@ -54,7 +56,7 @@ ARCHITECTURES = [
 def test_forward_matches_torch_float64(widths, activation, output_activation, t):
     seed = zlib.crc32(repr((widths, activation, output_activation, t)).encode())
     model = make_torch_mlp(widths, activation, output_activation, seed=seed)
-    params = mlp.params_from_torch(model)
+    params = params_from_torch(model)
     X = np.random.default_rng(seed).standard_normal((t, widths[0]))
     with torch.no_grad():
         ref = model(torch.from_numpy(X)).numpy()
@@ -65,8 +67,8 @@ def test_forward_matches_torch_float64(widths, activation, output_activation, t)
     assert cache.A[0] is X
     np.testing.assert_allclose(cache.output, ref, rtol=1e-12, atol=1e-14)
 
-    thetas = mlp.params_to_essay(params)
-    ec = mlp.forward_essay(thetas, X.T, activation, output_activation)
+    thetas = mlp_essay.params_to_essay(params)
+    ec = mlp_essay.forward_essay(thetas, X.T, activation, output_activation)
     L = len(widths) - 1
     assert [a.shape for a in ec.a] == [(n + 1, t) for n in widths[:-1]] + [(widths[-1], t)]
     assert ec.z[0] is None and [z.shape for z in ec.z[1:]] == [(n, t) for n in widths[1:]]
@@ -79,9 +81,9 @@ def test_forward_matches_torch_float64(widths, activation, output_activation, t)
 @pytest.mark.parametrize("widths", [[1, 1], [4, 8, 3], [6, 1, 5]])
 def test_essay_single_sample_gives_vectors(widths):
     model = make_torch_mlp(widths, "sigmoid", "sigmoid", seed=3)
-    thetas = mlp.params_to_essay(mlp.params_from_torch(model))
+    thetas = mlp_essay.params_to_essay(params_from_torch(model))
     x = np.random.default_rng(3).standard_normal(widths[0])
-    ec = mlp.forward_essay(thetas, x)  # the essay's defaults: sigmoid everywhere
+    ec = mlp_essay.forward_essay(thetas, x, "sigmoid", "sigmoid")  # the essay's network: sigmoid everywhere
     assert [a.shape for a in ec.a] == [(n + 1,) for n in widths[:-1]] + [(widths[-1],)]
     assert ec.a[0][0] == 1.0 and np.array_equal(ec.a[0][1:], x)
     with torch.no_grad():
@@ -96,7 +98,7 @@ def test_essay_single_sample_gives_vectors(widths):
 def test_float32_stays_float32_and_matches_torch(activation):
     widths = [16, 64, 64, 10]
     model = make_torch_mlp(widths, activation, "softmax", dtype=torch.float32, seed=5)
-    params = mlp.params_from_torch(model)
+    params = params_from_torch(model)
     assert all(W.dtype == np.float32 for W in params["W"])
     X = np.random.default_rng(5).standard_normal((32, 16)).astype(np.float32)
     cache = mlp.forward(params, X, activation, "softmax")
@@ -104,17 +106,17 @@ def test_float32_stays_float32_and_matches_torch(activation):
     with torch.no_grad():
         ref = model(torch.from_numpy(X)).numpy()
     np.testing.assert_allclose(cache.output, ref, rtol=1e-5, atol=1e-6)
-    ec = mlp.forward_essay(mlp.params_to_essay(params), np.ascontiguousarray(X.T), activation, "softmax")
+    ec = mlp_essay.forward_essay(mlp_essay.params_to_essay(params), np.ascontiguousarray(X.T), activation, "softmax")
     assert all(a.dtype == np.float32 for a in ec.a)
     np.testing.assert_allclose(ec.a[-1], ref.T, rtol=1e-5, atol=1e-6)
 
 
 def test_forward_does_not_modify_its_inputs():
-    params = mlp.init_params([3, 4, 2], np.random.default_rng(0))
+    params = init_params([3, 4, 2], np.random.default_rng(0))
     X = np.random.default_rng(1).standard_normal((5, 3))
     before = (X.copy(), [W.copy() for W in params["W"]])
     mlp.forward(params, X, "relu", "softmax")
-    mlp.forward_essay(mlp.params_to_essay(params), X.T, "relu", "softmax")
+    mlp_essay.forward_essay(mlp_essay.params_to_essay(params), X.T, "relu", "softmax")
     np.testing.assert_array_equal(X, before[0])
     for W, W0 in zip(params["W"], before[1]):
         np.testing.assert_array_equal(W, W0)
@@ -123,27 +125,27 @@ def test_forward_does_not_modify_its_inputs():
 # =========================================================================== parameters
 def test_init_params_shapes_dtype_determinism_and_scale():
     widths = [400, 300, 1, 7]
-    p = mlp.init_params(widths, np.random.default_rng(42))
-    q = mlp.init_params(widths, np.random.default_rng(42))
+    p = init_params(widths, np.random.default_rng(42))
+    q = init_params(widths, np.random.default_rng(42))
     assert [W.shape for W in p["W"]] == [(300, 400), (1, 300), (7, 1)]
     assert [b.shape for b in p["b"]] == [(300,), (1,), (7,)]
     for W, V in zip(p["W"], q["W"]):
         np.testing.assert_array_equal(W, V)
     assert p["W"][0].std() == pytest.approx(np.sqrt(2 / 400), rel=0.02)  # He
-    x = mlp.init_params(widths, np.random.default_rng(42), scheme="xavier")
+    x = init_params(widths, np.random.default_rng(42), scheme="xavier")
     assert x["W"][0].std() == pytest.approx(np.sqrt(2 / 700), rel=0.02)  # Glorot
-    f = mlp.init_params(widths, np.random.default_rng(42), np.float32)
+    f = init_params(widths, np.random.default_rng(42), np.float32)
     assert all(W.dtype == np.float32 for W in f["W"] + f["b"])
     np.testing.assert_allclose(f["W"][0], p["W"][0], rtol=1e-7)
 
 
 def test_essay_conversion_round_trip():
-    p = mlp.init_params([3, 5, 2], np.random.default_rng(0))
+    p = init_params([3, 5, 2], np.random.default_rng(0))
     p["b"] = [np.arange(5.0), np.arange(2.0) + 10]
-    thetas = mlp.params_to_essay(p)
+    thetas = mlp_essay.params_to_essay(p)
     assert [th.shape for th in thetas] == [(5, 4), (2, 6)]
     np.testing.assert_array_equal(thetas[1][:, 0], [10.0, 11.0])  # bias column first
-    back = mlp.params_from_essay(thetas)
+    back = mlp_essay.params_from_essay(thetas)
     for key in ("W", "b"):
         for u, v in zip(back[key], p[key]):
             np.testing.assert_array_equal(u, v)
@@ -153,20 +155,20 @@ def test_essay_conversion_round_trip():
 def test_params_from_torch_copies_and_handles_missing_bias():
     model = torch.nn.Sequential(torch.nn.Linear(3, 4, bias=False, dtype=torch.float64), torch.nn.Tanh(),
                                 torch.nn.Linear(4, 2, dtype=torch.float64))
-    p = mlp.params_from_torch(model)
+    p = params_from_torch(model)
     np.testing.assert_array_equal(p["b"][0], np.zeros(4))
     p["W"][0][:] = 0
     assert model[0].weight.abs().sum() > 0  # not sharing memory
     with pytest.raises(ValueError, match="no torch.nn.Linear"):
-        mlp.params_from_torch(torch.nn.Sequential(torch.nn.ReLU()))
+        params_from_torch(torch.nn.Sequential(torch.nn.ReLU()))
     with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
-        mlp.params_from_torch([np.ones((2, 2))])
+        params_from_torch([np.ones((2, 2))])
 
 
 # =========================================================================== bad input
 @pytest.fixture
 def net():
-    params = mlp.init_params([3, 4, 2], np.random.default_rng(0))
+    params = init_params([3, 4, 2], np.random.default_rng(0))
     return params, np.ones((5, 3))
 
 
@@ -216,7 +218,7 @@ def test_unknown_activation_names(net, kwargs, pattern):
     with pytest.raises(ValueError, match=pattern):
         mlp.forward(params, X, **kwargs)
     with pytest.raises(ValueError, match=pattern):
-        mlp.forward_essay(mlp.params_to_essay(params), X.T, **kwargs)
+        mlp_essay.forward_essay(mlp_essay.params_to_essay(params), X.T, **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -234,9 +236,9 @@ def test_unknown_activation_names(net, kwargs, pattern):
 )
 def test_forward_essay_rejects_bad_input(net, make, exc, pattern):
     params, X = net
-    thetas, x = make(mlp.params_to_essay(params), np.ascontiguousarray(X.T))
+    thetas, x = make(mlp_essay.params_to_essay(params), np.ascontiguousarray(X.T))
     with pytest.raises(exc, match=pattern):
-        mlp.forward_essay(thetas, x)
+        mlp_essay.forward_essay(thetas, x)
 
 
 @pytest.mark.parametrize(
@@ -251,4 +253,4 @@ def test_forward_essay_rejects_bad_input(net, make, exc, pattern):
 )
 def test_init_params_rejects_bad_input(args, kwargs, exc, pattern):
     with pytest.raises(exc, match=pattern):
-        mlp.init_params(*args, **kwargs)
+        init_params(*args, **kwargs)

@@ -12,7 +12,7 @@ from nncomplexity._validate import check_choice, check_int, check_positive_float
 from nncomplexity.measure.fit import fit_power_law
 from nncomplexity.plotting import (PALETTE, STYLE, describe_figure, figure_html, new_figure,
                                    plot_power_law, show_figure, table_html)
-from nncomplexity.widgets import HTML, explore, log_grid, render_frame
+from nncomplexity.widgets import HTML, explore, render_frame
 
 
 def _loglog_figure():
@@ -135,14 +135,6 @@ def test_render_frame_kinds():
         render_frame(3.0)
 
 
-def test_log_grid():
-    assert log_grid(1, 1024, 11) == [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
-    assert log_grid(5, 5, 1) == [5]
-    with pytest.raises(ValueError, match="hi"):
-        log_grid(10, 5, 3)
-
-
-# ------------------------------------------------------------------ glue and checks
 def test_glue_shim_without_myst_nb(monkeypatch):
     from nncomplexity import glue as glue_module
 

@@ -59,7 +59,8 @@ def test_independent_of_batch_without_drop_last(size, epochs, data):
 def test_matches_a_simulated_training_loop():
     """Count a real loop of forward/backward passes with FlopCounterMode (meta tensors)."""
     torch = pytest.importorskip("torch")
-    from nncomplexity.cost.counting import count_flops_torch, mlp_torch
+    from nncomplexity.cost.counting import count_flops_torch
+    from nncomplexity.kernels.mlp_torch import mlp_torch
 
     size, epochs, batch = 23, 2, 5
     model = mlp_torch(WIDTHS, device="meta")

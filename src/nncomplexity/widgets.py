@@ -256,13 +256,3 @@ def explore(view: Callable, *, title: str = "", initial: dict | None = None,
     return Explorer(view, sliders, initial=start, budget_s=budget_s, max_frames=max_frames,
                     max_bytes=max_bytes, title=title)
 
-
-def log_grid(lo: int, hi: int, num: int) -> list[int]:
-    """About ``num`` distinct integers spaced evenly on a log scale from lo to hi."""
-    lo = check_int("lo", lo, minimum=1)
-    hi = check_int("hi", hi, minimum=lo)
-    num = check_int("num", num, minimum=1)
-    if num == 1:
-        return [lo]
-    ratio = (hi / lo) ** (1 / (num - 1))
-    return sorted({round(lo * ratio ** i) for i in range(num)} | {hi})

@@ -1,98 +1,25 @@
-"""Measured counts: what PyTorch itself counts, to check the analytic counts against.
+"""Measured counts: what PyTorch itself counts, the independent check of the analytic counts.
 
-``mlp_torch`` builds the network that ``cost.flops`` and ``cost.memory``
-describe; ``count_flops_torch`` runs it under
-``torch.utils.flop_counter.FlopCounterMode``. Both also work on
+``count_flops_torch`` runs a model (e.g. ``kernels.mlp_torch.mlp_torch``, the
+network that ``cost.flops`` and ``cost.memory`` describe) under
+``torch.utils.flop_counter.FlopCounterMode``. Both work on
 ``torch.device("meta")`` tensors, which carry shapes but no data, so counting
 a large network costs no arithmetic. torch is imported inside the functions:
 importing nncomplexity does not import torch.
 """
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Callable
 
-from .._validate import check_choice, check_widths
-from .flops import ACTIVATIONS
+from .._validate import Bool, Int, Widths, validate_params
 
 if TYPE_CHECKING:  # annotations only; no import at run time
     import torch
 
-__all__ = ["count_flops_torch", "mlp_torch"]
+__all__ = ["count_flops_bias_folded_torch", "count_flops_torch"]
 
 
-def mlp_torch(
-    widths,
-    activation: str = "relu",
-    bias: bool = True,
-    dtype: "torch.dtype | None" = None,
-    generator: "torch.Generator | int | None" = None,
-    *,
-    device="cpu",
-) -> "torch.nn.Sequential":
-    """The dense network of widths ``[n0, ..., nL]`` as a ``torch.nn.Sequential``.
-
-    ``Linear(n[k-1], n[k])`` for k = 1..L with an activation between layers
-    (none after the last). Weights and biases are drawn as PyTorch's default
-    does, ``U(−1/√n[k-1], 1/√n[k-1])``, but from ``generator`` so the global RNG
-    is never touched.
-
-    Parameters
-    ----------
-    widths : sequence of int, length L + 1 >= 2
-    activation : {"relu", "tanh", "sigmoid", "gelu", "identity"}
-    bias : bool
-    dtype : torch.dtype, optional
-        Default ``torch.float32``.
-    generator : torch.Generator or int, optional
-        A CPU generator, or a seed for a fresh one; default seed 0.
-    device : str or torch.device, keyword-only
-        ``"meta"`` builds shapes only (no data, no initialisation).
-
-    Returns
-    -------
-    torch.nn.Sequential
-        Forward: (t, n0) -> (t, nL).
-
-    Cost: O(Σ n[k-1]·n[k]) time and memory to initialise (none on meta).
-    """
-    import torch
-
-    n = check_widths("widths", widths)
-    check_choice("activation", activation, ACTIVATIONS)
-    if not isinstance(bias, bool):
-        raise TypeError(f"bias must be a bool, got {type(bias).__name__}")
-    dtype = torch.float32 if dtype is None else dtype
-    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
-        raise TypeError(f"dtype must be a floating torch.dtype, got {dtype!r}")
-    if generator is None or isinstance(generator, int) and not isinstance(generator, bool):
-        generator = torch.Generator().manual_seed(0 if generator is None else generator)
-    elif not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be a torch.Generator or an int seed, got {type(generator).__name__}")
-
-    make_activation = {
-        "relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid,
-        "gelu": torch.nn.GELU, "identity": torch.nn.Identity,
-    }[activation]
-    layers: list[torch.nn.Module] = []
-    for k in range(1, len(n)):
-        # Built on meta so nn.Linear's own init (which draws from the global RNG) never runs.
-        layers.append(torch.nn.Linear(n[k - 1], n[k], bias=bias, device="meta", dtype=dtype))
-        if k < len(n) - 1:
-            layers.append(make_activation())
-    model = torch.nn.Sequential(*layers)
-    if torch.device(device).type == "meta":
-        return model
-    model = model.to_empty(device="cpu")  # a CPU generator fills CPU tensors
-    with torch.no_grad():
-        for layer in model:
-            if isinstance(layer, torch.nn.Linear):
-                bound = 1.0 / math.sqrt(layer.in_features)
-                for p in layer.parameters():
-                    p.uniform_(-bound, bound, generator=generator)
-    return model.to(device)
-
-
+@validate_params(backward=Bool())
 def count_flops_torch(
     model: "torch.nn.Module",
     x: "torch.Tensor",
@@ -131,8 +58,6 @@ def count_flops_torch(
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
-    if not isinstance(backward, bool):
-        raise TypeError(f"backward must be a bool, got {type(backward).__name__}")
     with torch.set_grad_enabled(backward):  # no graph is built when only counting the forward
         with FlopCounterMode(display=False) as counter:
             out = model(x)
@@ -144,3 +69,33 @@ def count_flops_torch(
             loss.backward()
         back = int(counter.get_total_flops())
     return {"forward": forward, "backward": back, "total": forward + back}
+
+
+@validate_params(widths=Widths(), batch=Int(minimum=1))
+def count_flops_bias_folded_torch(widths, batch: int) -> int:
+    """FLOPs that ``FlopCounterMode`` counts for essay A's forward pass, bias folded in.
+
+    Runs z⁽ᵏ⁾ = Θ⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ and a⁽ᵏ⁾ = [1; sigmoid(z⁽ᵏ⁾)] on ``"meta"`` tensors
+    (shapes only, no arithmetic), samples as columns, exactly as
+    :func:`~nncomplexity.kernels.mlp_essay.forward_essay` does in NumPy.
+
+    Returns
+    -------
+    int
+        Equal to :func:`forward_flops_bias_folded` (tested).
+
+    Cost: no arithmetic (meta tensors); O(L) operator calls.
+    """
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+
+    n, t = widths, batch
+    meta = torch.device("meta")
+    thetas = [torch.empty(n[k], n[k - 1] + 1, device=meta) for k in range(1, len(n))]
+    with FlopCounterMode(display=False) as counter:
+        a = torch.empty(n[0] + 1, t, device=meta)  # (n0 + 1, t): bias unit on top
+        for k, theta in enumerate(thetas, start=1):
+            z = theta @ a  # (n[k], n[k-1]+1) @ (n[k-1]+1, t) -> (n[k], t)
+            if k < len(thetas):
+                a = torch.cat([torch.ones(1, t, device=meta), torch.sigmoid(z)])  # (n[k] + 1, t)
+    return int(counter.get_total_flops())

@@ -22,31 +22,58 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .._validate import check_choice, check_int, check_widths
+from .._validate import Bool, Choice, Int, Widths, validate_params
 
 __all__ = [
-    "ACTIVATIONS",
+    "ACTIVATION_NAMES",
     "backward_flops",
     "elementwise_flops",
     "forward_backward_ratio",
     "forward_flops",
-    "forward_macs",
+    "forward_flops_bias_folded",
+    "gemv_flops",
+    "matmul_flops",
     "training_step_flops",
 ]
 
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "gelu", "identity")
-"""Activation names understood by the cost functions and by ``counting.mlp_torch``."""
+ACTIVATION_NAMES = ("relu", "tanh", "sigmoid", "gelu", "identity")
+"""Activation names the counts understand; the kernels' registry
+(``kernels.activations.ACTIVATIONS``) implements the same names but gelu (tested)."""
 
 
-def _layer_macs(widths, batch) -> list[int]:
+# =========================================================================== one product
+@validate_params(m=Int(minimum=0), k=Int(minimum=0), n=Int(minimum=0))
+def matmul_flops(m: int, k: int, n: int) -> int:
+    """FLOPs of an (m, k) @ (k, n) product: ``2·m·k·n`` (one multiply-add = 2 FLOPs).
+
+    Book: chapter 1, {prf:ref}`thm-naive-count`. This is the convention
+    of ``torch.utils.flop_counter.FlopCounterMode``.
+
+    Cost: O(1) (Python ints, exact at any size).
+    """
+    return 2 * m * k * n
+
+
+@validate_params(m=Int(minimum=0), n=Int(minimum=0))
+def gemv_flops(m: int, n: int) -> int:
+    """FLOPs of an (m, n) @ (n,) matrix-vector product: ``2·m·n``.
+
+    Book: chapter 1, {prf:ref}`thm-intensity`. Cost: O(1).
+    """
+    return 2 * m * n
+
+
+# =========================================================================== a dense network
+def _layer_macs(n: list[int], t: int) -> list[int]:
     """MACs of each layer's forward product, ``t·n[k-1]·n[k]`` for k = 1..L."""
-    n = check_widths("widths", widths)
-    t = check_int("batch", batch, minimum=1)
     return [t * n[k - 1] * n[k] for k in range(1, len(n))]
 
 
+@validate_params(widths=Widths(), batch=Int(minimum=1))
 def forward_flops(widths, batch: int) -> int:
     """FLOPs of the matrix products of one forward pass.
+
+    Book: chapter 2, {prf:ref}`thm-forward-exact`.
 
     Layer k computes ``Z = A @ W.T``: (t, n[k-1]) @ (n[k-1], n[k]) -> (t, n[k]).
 
@@ -68,14 +95,22 @@ def forward_flops(widths, batch: int) -> int:
     return 2 * sum(_layer_macs(widths, batch))
 
 
-def forward_macs(widths, batch: int) -> int:
-    """Multiply-adds of one forward pass, ``t·Σ_k n[k-1]·n[k]`` (the essay's count).
+@validate_params(widths=Widths(), batch=Int(minimum=1))
+def forward_flops_bias_folded(widths, batch: int) -> int:
+    """FLOPs of essay A's products z⁽ᵏ⁾ = Θ⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ with the bias folded into Θ⁽ᵏ⁾.
 
-    Equals ``forward_flops(widths, batch) // 2``. Cost: O(L).
+    Book: chapter 2, {prf:ref}`prop-bias-folded`. Θ⁽ᵏ⁾ has shape (n[k], n[k-1] + 1)
+    and a⁽ᵏ⁻¹⁾ shape (n[k-1] + 1, t), so layer k costs ``2·t·n[k]·(n[k-1] + 1)``
+    FLOPs: ``forward_flops(widths, batch) + 2·t·Σₖ n[k]`` in all, in place of
+    the ``t·Σₖ n[k]`` separate bias adds of :func:`elementwise_flops`.
+
+    Cost: O(L).
     """
-    return sum(_layer_macs(widths, batch))
+    n, t = widths, batch
+    return sum(2 * t * n[k] * (n[k - 1] + 1) for k in range(1, len(n)))
 
 
+@validate_params(widths=Widths(), batch=Int(minimum=1), input_grad=Bool())
 def backward_flops(widths, batch: int, input_grad: bool = False) -> int:
     """FLOPs of the matrix products of one backward pass.
 
@@ -98,33 +133,34 @@ def backward_flops(widths, batch: int, input_grad: bool = False) -> int:
         ``2·forward_flops − (0 if input_grad else 2·t·n0·n1)``; equals
         FlopCounterMode's count around ``loss.backward()``.
 
-    Cost: O(L).
+    Book: chapter 3, {prf:ref}`thm-backward-cost`. Cost: O(L).
     """
-    if not isinstance(input_grad, bool):
-        raise TypeError(f"input_grad must be a bool, got {type(input_grad).__name__}")
     macs = _layer_macs(widths, batch)
     skipped = 0 if input_grad else macs[0]  # no δ for an input that needs no gradient
     return 2 * (2 * sum(macs) - skipped)
 
 
+@validate_params(widths=Widths(), batch=Int(minimum=1), input_grad=Bool())
 def training_step_flops(widths, batch: int, input_grad: bool = False) -> int:
     """FLOPs of the products of one training step: forward + backward.
 
     About 3× ``forward_flops`` (exactly 3× when ``input_grad``). The optimiser's
-    update (O(parameters) elementwise work) is not counted. Cost: O(L).
+    update (O(parameters) elementwise work) is not counted. Book: chapter 3. Cost: O(L).
     """
     return forward_flops(widths, batch) + backward_flops(widths, batch, input_grad)
 
 
+@validate_params(widths=Widths(), batch=Int(minimum=1), input_grad=Bool())
 def forward_backward_ratio(widths, batch: int, input_grad: bool = False) -> Fraction:
     """Exact ratio ``backward_flops / forward_flops`` as a Fraction.
 
     It is 2 when ``input_grad`` and ``2 − n0·n1 / Σ_k n[k-1]·n[k]`` otherwise,
-    so between 1 and 2, independent of the batch. Cost: O(L).
+    so between 1 and 2, independent of the batch. Book: chapter 3. Cost: O(L).
     """
     return Fraction(backward_flops(widths, batch, input_grad), forward_flops(widths, batch))
 
 
+@validate_params(widths=Widths(), batch=Int(minimum=1), activation=Choice(ACTIVATION_NAMES), bias=Bool())
 def elementwise_flops(widths, batch: int, activation: str = "relu", bias: bool = True) -> int:
     """FLOPs of the non-matrix work of one forward pass: bias adds and activations.
 
@@ -146,13 +182,9 @@ def elementwise_flops(widths, batch: int, activation: str = "relu", bias: bool =
     int
         ``t·Σ_{k=1..L} n[k]`` (if bias) ``+ t·Σ_{k=1..L-1} n[k]`` (unless identity).
 
-    Cost: O(L).
+    Book: chapter 2. Cost: O(L).
     """
-    n = check_widths("widths", widths)
-    t = check_int("batch", batch, minimum=1)
-    check_choice("activation", activation, ACTIVATIONS)
-    if not isinstance(bias, bool):
-        raise TypeError(f"bias must be a bool, got {type(bias).__name__}")
+    n, t = widths, batch
     bias_adds = t * sum(n[1:]) if bias else 0
     activations = 0 if activation == "identity" else t * sum(n[1:-1])
     return bias_adds + activations

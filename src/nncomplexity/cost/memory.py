@@ -20,58 +20,121 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validate import check_choice, check_int, check_widths
-from .flops import ACTIVATIONS
+from .._validate import Bool, Choice, Int, Rule, Widths, check_choice, check_int, validate_params
+from .flops import ACTIVATION_NAMES, gemv_flops, matmul_flops
 
 __all__ = [
+    "DTYPE_BYTES",
     "activation_bytes",
     "backward_memory_bytes",
     "dtype_bytes",
+    "gemm_bytes",
+    "gemm_intensity",
+    "gemv_bytes",
+    "gemv_intensity",
     "parameter_bytes",
     "parameter_count",
 ]
 
-_NAMED_BYTES = {"float16": 2, "bfloat16": 2, "float32": 4, "float64": 8, "int8": 1}
+DTYPE_BYTES = {"int8": 1, "float16": 2, "bfloat16": 2, "float32": 4, "float64": 8}
+"""Bytes per element of the number formats the book uses: the one table (NumPy has no bfloat16)."""
 
 
 def dtype_bytes(dtype) -> int:
     """Bytes per element of ``dtype``.
 
-    Accepts a name (``"float16"``, ``"bfloat16"``, ``"float32"``, ``"float64"``,
-    ``"int8"``), a NumPy dtype or scalar type (``np.float32``) or a torch dtype
-    (``torch.bfloat16``; torch is not imported here).
+    Accepts a name from :data:`DTYPE_BYTES`, a positive int (bytes per
+    element, returned as is), a NumPy dtype or scalar type (``np.float32``)
+    or a torch dtype (``torch.bfloat16``; torch is not imported here).
     """
     if isinstance(dtype, str):
-        return _NAMED_BYTES[check_choice("dtype", dtype, _NAMED_BYTES)]
+        return DTYPE_BYTES[check_choice("dtype", dtype, DTYPE_BYTES)]
+    if isinstance(dtype, int) and not isinstance(dtype, bool):
+        return check_int("dtype", dtype, minimum=1)
     if type(dtype).__module__ == "torch" and type(dtype).__name__ == "dtype":
         return int(dtype.itemsize)  # torch.dtype knows its size (torch >= 2.1)
     try:
-        if dtype is None:  # np.dtype(None) would silently mean float64
+        if dtype is None or isinstance(dtype, (bool, float)):  # np.dtype(None) would mean float64
             raise TypeError
         return int(np.dtype(dtype).itemsize)
     except TypeError:
         raise TypeError(
-            f"dtype must be a dtype name, numpy dtype or torch dtype, got {type(dtype).__name__} {dtype!r}"
+            f"dtype must be a dtype name, bytes per element, numpy dtype or torch dtype, "
+            f"got {type(dtype).__name__} {dtype!r}"
         ) from None
 
 
+class DType(Rule):
+    """A dtype as :func:`dtype_bytes` accepts it; normalised to bytes per element."""
+
+    def check(self, name, value) -> int:
+        try:
+            return dtype_bytes(value)
+        except (TypeError, ValueError) as err:
+            raise type(err)(str(err).replace("dtype must", f"{name} must", 1)) from None
+
+    def example(self):
+        return "float32"
+
+    def bad_values(self):
+        return [("float128x", ValueError), (None, TypeError), (2.5, TypeError), (0, ValueError)]
+
+
+# =========================================================================== one product
+@validate_params(m=Int(minimum=1), k=Int(minimum=1), n=Int(minimum=1), itemsize=DType())
+def gemm_bytes(m: int, k: int, n: int, itemsize=4) -> int:
+    """Compulsory bytes of an (m, k) @ (k, n) product: read A and B, write C once.
+
+    ``(m·k + k·n + m·n) · itemsize``. Book: chapter 1, {prf:ref}`thm-intensity`. Cost: O(1).
+    """
+    return (m * k + k * n + m * n) * itemsize
+
+
+def gemm_intensity(m: int, k: int, n: int, itemsize=4) -> float:
+    """Arithmetic intensity of GEMM, FLOP/byte: ``2·m·k·n / ((m·k + k·n + m·n)·itemsize)``.
+
+    For square n×n float32 matrices this is exactly ``n / 6``. The ratio of two
+    Python ints, so it is correctly rounded at any size.
+    Book: chapter 1, {prf:ref}`thm-intensity`. Cost: O(1).
+    """
+    return matmul_flops(m, k, n) / gemm_bytes(m, k, n, itemsize)
+
+
+@validate_params(m=Int(minimum=1), n=Int(minimum=1), itemsize=DType())
+def gemv_bytes(m: int, n: int, itemsize=4) -> int:
+    """Compulsory bytes of (m, n) @ (n,): read the matrix and x, write y: ``(m·n + n + m)·itemsize``."""
+    return (m * n + n + m) * itemsize
+
+
+def gemv_intensity(m: int, n: int, itemsize=4) -> float:
+    """Arithmetic intensity of GEMV, FLOP/byte: ``2·m·n / ((m·n + n + m)·itemsize)`` < ``2 / itemsize``.
+
+    Every matrix element is used once, so the intensity cannot grow with size:
+    at most 0.5 FLOP/byte in float32, 0.25 in float64.
+    Book: chapter 1, {prf:ref}`thm-intensity`. Cost: O(1).
+    """
+    return gemv_flops(m, n) / gemv_bytes(m, n, itemsize)
+
+
+# =========================================================================== a dense network
+@validate_params(widths=Widths(), bias=Bool())
 def parameter_count(widths, bias: bool = True) -> int:
     """Number of parameters: ``Σ_k n[k-1]·n[k]`` weights ``(+ Σ_k n[k]`` biases).
 
-    Cost: O(L).
+    Book: chapter 2. Cost: O(L).
     """
-    n = check_widths("widths", widths)
-    if not isinstance(bias, bool):
-        raise TypeError(f"bias must be a bool, got {type(bias).__name__}")
+    n = widths
     weights = sum(n[k - 1] * n[k] for k in range(1, len(n)))
     return weights + (sum(n[1:]) if bias else 0)
 
 
+@validate_params(widths=Widths(), dtype=DType(), bias=Bool())
 def parameter_bytes(widths, dtype="float32", bias: bool = True) -> int:
     """Bytes of the parameters, ``parameter_count(widths, bias) · dtype_bytes(dtype)``."""
-    return parameter_count(widths, bias) * dtype_bytes(dtype)
+    return parameter_count(widths, bias) * dtype
 
 
+@validate_params(widths=Widths(), batch=Int(minimum=1), dtype=DType())
 def activation_bytes(widths, batch: int, dtype="float32") -> int:
     """Bytes of the layer outputs of one forward pass, input included.
 
@@ -79,11 +142,10 @@ def activation_bytes(widths, batch: int, dtype="float32") -> int:
     (With the pre-activations z[k] kept separately, a hidden layer holds twice
     that; see ``backward_memory_bytes`` for what is actually kept.) Cost: O(L).
     """
-    n = check_widths("widths", widths)
-    t = check_int("batch", batch, minimum=1)
-    return t * sum(n) * dtype_bytes(dtype)
+    return batch * sum(widths) * dtype
 
 
+@validate_params(widths=Widths(), batch=Int(minimum=1), dtype=DType(), activation=Choice(ACTIVATION_NAMES))
 def backward_memory_bytes(widths, batch: int, dtype="float32", activation: str = "relu") -> int:
     """Bytes that autograd holds from the forward pass for the backward pass.
 
@@ -105,12 +167,10 @@ def backward_memory_bytes(widths, batch: int, dtype="float32", activation: str =
     int
         Bytes; matches the sum over storages seen by ``saved_tensors_hooks``.
 
-    Cost: O(L).
+    Book: chapter 3, {prf:ref}`thm-checkpointing`. Cost: O(L).
     """
-    n = check_widths("widths", widths)
-    t = check_int("batch", batch, minimum=1)
-    check_choice("activation", activation, ACTIVATIONS)
+    n, t = widths, batch
     numbers = t * sum(n[:-1])  # a[0..L-1]: inputs of the L Linear layers
     if activation == "gelu":
         numbers += t * sum(n[1:-1])  # GELU's backward needs z[k], not a[k]
-    return numbers * dtype_bytes(dtype)
+    return numbers * dtype

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numbers
 
-from .._validate import check_int, check_positive_float
+from .._validate import Bool, Real, check_int, validate_params
 from .flops import training_step_flops
 
 __all__ = ["GPT3_PARAMS", "GPT3_TOKENS", "flops_6nd", "training_flops"]
@@ -19,6 +19,7 @@ GPT3_TOKENS = 300e9
 """Training tokens D of GPT-3 (Brown et al. 2020)."""
 
 
+@validate_params(drop_last=Bool())
 def training_flops(
     widths,
     dataset_size: int | None = None,
@@ -56,7 +57,7 @@ def training_flops(
     int
         Exact FLOPs (forward + backward products; optimiser updates not counted).
 
-    Cost: O(L).
+    Book: chapter 3, {prf:ref}`ex-training-run`. Cost: O(L).
     """
     if steps is not None:
         if epochs is not None or dataset_size is not None:
@@ -70,8 +71,6 @@ def training_flops(
     size = check_int("dataset_size", dataset_size, minimum=1)
     epochs = check_int("epochs", epochs, minimum=0)
     t = size if batch is None else check_int("batch", batch, minimum=1, maximum=size)
-    if not isinstance(drop_last, bool):
-        raise TypeError(f"drop_last must be a bool, got {type(drop_last).__name__}")
     full, rest = divmod(size, t)
     per_epoch = full * training_step_flops(widths, t)
     if rest and not drop_last:
@@ -79,7 +78,7 @@ def training_flops(
     return epochs * per_epoch
 
 
-def flops_6nd(n_params, n_tokens):
+def flops_6nd(n_params, n_tokens):  # not decorated: the exact-int branch needs the raw types
     """Training compute by the rule of thumb ``C ≈ 6·N·D`` (Kaplan et al. 2020).
 
     Per token a forward pass costs ≈ 2N FLOPs (one multiply-add per parameter)
@@ -100,8 +99,8 @@ def flops_6nd(n_params, n_tokens):
 
     Cost: O(1).
     """
-    n = check_positive_float("n_params", n_params)
-    d = check_positive_float("n_tokens", n_tokens)
+    n = Real().check("n_params", n_params)
+    d = Real().check("n_tokens", n_tokens)
     if isinstance(n_params, numbers.Integral) and isinstance(n_tokens, numbers.Integral):
         return 6 * int(n_params) * int(n_tokens)  # exact: Python ints do not overflow
     return 6.0 * n * d

@@ -12,6 +12,10 @@ compute-bound. The byte counts here are the compulsory traffic: each operand
 read once and the result written once, the least any schedule can move (a
 real kernel moves more when its working set does not fit in cache).
 
+The byte counts and intensities themselves are analytic counts and live in
+:mod:`~nncomplexity.cost.memory` (``gemm_bytes``, ``gemm_intensity``, ``gemv_bytes``,
+``gemv_intensity``):
+
 - GEMM, (m, k) @ (k, n): ``2·m·k·n`` FLOPs over ``(m·k + k·n + m·n)·s`` bytes
   (``s`` bytes per element). For square n it is ``2n³ / (3n²·s) = 2n / (3s)``:
   it grows with n, so a large enough product is compute-bound.
@@ -23,92 +27,21 @@ over arrays much larger than the L2 caches), with NumPy and one thread per core.
 """
 from __future__ import annotations
 
-import numbers
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import check_choice, check_int, check_positive_float
+from .._validate import Positive1D, check_choice, check_int, check_positive_float
 
 __all__ = [
     "Bandwidth",
     "attainable",
-    "gemm_bytes",
-    "gemm_intensity",
-    "gemv_bytes",
-    "gemv_flops",
-    "gemv_intensity",
     "measure_bandwidth",
     "plot_roofline",
     "ridge_intensity",
 ]
-
-
-def _itemsize(itemsize) -> int:
-    """Bytes per element from an int (4) or a dtype-like ("float32", np.float64)."""
-    if isinstance(itemsize, numbers.Integral) and not isinstance(itemsize, bool):
-        return check_int("itemsize", itemsize, minimum=1)
-    if isinstance(itemsize, (bool, float)):
-        raise TypeError(f"itemsize must be an int (bytes per element) or a dtype, got {itemsize!r}")
-    try:
-        return np.dtype(itemsize).itemsize
-    except TypeError as exc:
-        raise TypeError(f"itemsize must be an int (bytes per element) or a dtype, got {itemsize!r}") from exc
-
-
-def gemm_bytes(m: int, k: int, n: int, itemsize=4) -> int:
-    """Compulsory bytes of an (m, k) @ (k, n) product: read A and B, write C once.
-
-    ``(m·k + k·n + m·n) · itemsize``. Cost: O(1).
-    """
-    m, k, n = (check_int(name, v, minimum=1) for name, v in (("m", m), ("k", k), ("n", n)))
-    return (m * k + k * n + m * n) * _itemsize(itemsize)
-
-
-def gemm_intensity(m: int, k: int, n: int, itemsize=4) -> float:
-    """Arithmetic intensity of GEMM, FLOP/byte: ``2·m·k·n / ((m·k + k·n + m·n)·itemsize)``.
-
-    For square n×n float32 matrices this is exactly ``n / 6``. The ratio of two
-    Python ints, so it is correctly rounded at any size. Cost: O(1).
-    """
-    return 2 * m * k * n / gemm_bytes(m, k, n, itemsize)
-
-
-def gemv_flops(m: int, n: int) -> int:
-    """FLOPs of an (m, n) @ (n,) matrix-vector product: ``2·m·n``. Cost: O(1)."""
-    m = check_int("m", m, minimum=0)
-    n = check_int("n", n, minimum=0)
-    return 2 * m * n
-
-
-def gemv_bytes(m: int, n: int, itemsize=4) -> int:
-    """Compulsory bytes of (m, n) @ (n,): read the matrix and x, write y: ``(m·n + n + m)·itemsize``."""
-    m = check_int("m", m, minimum=1)
-    n = check_int("n", n, minimum=1)
-    return (m * n + n + m) * _itemsize(itemsize)
-
-
-def gemv_intensity(m: int, n: int, itemsize=4) -> float:
-    """Arithmetic intensity of GEMV, FLOP/byte: ``2·m·n / ((m·n + n + m)·itemsize)`` < ``2 / itemsize``.
-
-    Every matrix element is used once, so the intensity cannot grow with size:
-    at most 0.5 FLOP/byte in float32, 0.25 in float64. Cost: O(1).
-    """
-    return gemv_flops(m, n) / gemv_bytes(m, n, itemsize)
-
-
-def _positive_array(name: str, value):
-    if isinstance(value, bool):
-        raise TypeError(f"{name} must be a positive number or array of them, got {value!r}")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a positive number or array of them, got {type(value).__name__}") from exc
-    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        raise ValueError(f"{name} must be positive and finite, got {value!r}")
-    return arr
 
 
 def attainable(intensity, peak: float, bandwidth: float):
@@ -129,7 +62,7 @@ def attainable(intensity, peak: float, bandwidth: float):
 
     Cost: O(size of intensity).
     """
-    i = _positive_array("intensity", intensity)
+    i = Positive1D(any_shape=True).check("intensity", intensity)
     peak = check_positive_float("peak", peak)
     bandwidth = check_positive_float("bandwidth", bandwidth)
     out = np.minimum(peak, i * bandwidth)

@@ -24,7 +24,7 @@ import numpy as np
 
 from .._validate import check_int, check_positive_float
 
-__all__ = ["check_gradients", "relative_error"]
+__all__ = ["verify_gradients", "relative_error"]
 
 
 def relative_error(a, b, floor: float = 0.0) -> float:
@@ -87,7 +87,7 @@ def _entries(params, grads) -> list[tuple[str, np.ndarray, np.ndarray]]:
     return out
 
 
-def check_gradients(
+def verify_gradients(
     f: Callable[[Mapping], float],
     params: Mapping,
     grads: Mapping,

@@ -13,7 +13,7 @@ Conventions (the book's, used everywhere in the library):
     (the ½ cancels the 2 of the derivative; *not* PyTorch's ``MSELoss``, which
     also divides by n and has no ½).
 
-* So the gradients (``*_grad``), δ⁽ᴸ⁾ = ∂J/∂z⁽ᴸ⁾, carry the factor 1/t:
+* So the gradients (``*_backward``), δ⁽ᴸ⁾ = ∂J/∂z⁽ᴸ⁾, carry the factor 1/t:
 
   - softmax + cross-entropy: δ⁽ᴸ⁾ = (a⁽ᴸ⁾ − y) / t
   - sigmoid + binary cross-entropy: δ⁽ᴸ⁾ = (a⁽ᴸ⁾ − y) / t
@@ -39,12 +39,12 @@ __all__ = [
     "LOSSES",
     "Loss",
     "binary_cross_entropy_sigmoid",
-    "binary_cross_entropy_sigmoid_grad",
+    "binary_cross_entropy_sigmoid_backward",
     "compute_output_delta",
     "cross_entropy_softmax",
-    "cross_entropy_softmax_grad",
+    "cross_entropy_softmax_backward",
     "squared_error",
-    "squared_error_grad",
+    "squared_error_backward",
 ]
 
 
@@ -126,7 +126,7 @@ def cross_entropy_softmax(Z: np.ndarray, Y: np.ndarray) -> float:
     return float(-(Y * log_probs).sum() / t)
 
 
-def cross_entropy_softmax_grad(Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
+def cross_entropy_softmax_backward(Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
     r"""∂J/∂Z of :func:`cross_entropy_softmax`: :math:`\delta^{(L)} = (\mathrm{softmax}(Z) - Y)/t`.
 
     Returns
@@ -166,7 +166,7 @@ def binary_cross_entropy_sigmoid(Z: np.ndarray, Y: np.ndarray) -> float:
     return float((softplus - Y * Z).sum() / Z.shape[0])
 
 
-def binary_cross_entropy_sigmoid_grad(Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
+def binary_cross_entropy_sigmoid_backward(Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
     r"""∂J/∂Z of :func:`binary_cross_entropy_sigmoid`: :math:`(\sigma(Z) - Y)/t`.
 
     Cost: ``t·n`` exponentials plus ``O(t·n)`` additions.
@@ -204,7 +204,7 @@ def squared_error(Z: np.ndarray, Y: np.ndarray, output_activation: str = "identi
     return float(0.5 * np.vdot(A, A) / Z.shape[0])
 
 
-def squared_error_grad(Z: np.ndarray, Y: np.ndarray, output_activation: str = "identity") -> np.ndarray:
+def squared_error_backward(Z: np.ndarray, Y: np.ndarray, output_activation: str = "identity") -> np.ndarray:
     r"""∂J/∂Z of :func:`squared_error`: :math:`(g(Z) - Y) \odot g'(Z) / t`.
 
     For softmax the product with g′ is the Jacobian–vector product of
@@ -224,16 +224,16 @@ class Loss(NamedTuple):
     """A loss, its gradient w.r.t. z⁽ᴸ⁾, and the output activation it is fused with."""
 
     value: Callable[..., float]  # (Z, Y) -> J
-    grad: Callable[..., np.ndarray]  # (Z, Y) -> ∂J/∂Z
+    backward: Callable[..., np.ndarray]  # (Z, Y) -> ∂J/∂Z
     output_activation: str | None  # the g it requires; None: any (passed as a keyword)
 
 
 LOSSES: dict[str, Loss] = {
-    "cross_entropy": Loss(cross_entropy_softmax, cross_entropy_softmax_grad, "softmax"),
+    "cross_entropy": Loss(cross_entropy_softmax, cross_entropy_softmax_backward, "softmax"),
     "binary_cross_entropy": Loss(
-        binary_cross_entropy_sigmoid, binary_cross_entropy_sigmoid_grad, "sigmoid"
+        binary_cross_entropy_sigmoid, binary_cross_entropy_sigmoid_backward, "sigmoid"
     ),
-    "squared_error": Loss(squared_error, squared_error_grad, None),
+    "squared_error": Loss(squared_error, squared_error_backward, None),
 }
 
 
@@ -242,7 +242,7 @@ def compute_output_delta(
 ) -> np.ndarray:
     r"""δ⁽ᴸ⁾ = ∂J/∂z⁽ᴸ⁾ from the output a⁽ᴸ⁾ the forward pass already computed.
 
-    The networks call this instead of the ``*_grad`` functions so that the
+    The networks call this instead of the ``*_backward`` functions so that the
     softmax or sigmoid is not evaluated a second time.
 
     Parameters

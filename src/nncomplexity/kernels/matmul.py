@@ -25,10 +25,8 @@ from .._validate import check_choice, check_int
 
 __all__ = [
     "MATMUL_KERNELS",
-    "get_kernel",
     "matmul_blas",
     "matmul_blocked",
-    "matmul_flops",
     "matmul_naive",
     "matmul_rowwise",
     "matmul_strassen",
@@ -59,18 +57,6 @@ def check_operands(A, B) -> tuple[int, int, int]:
             f"inner dimensions of A and B must match: A has shape {A.shape}, B has shape {B.shape}"
         )
     return A.shape[0], A.shape[1], B.shape[1]
-
-
-def matmul_flops(m: int, k: int, n: int) -> int:
-    """FLOPs of an (m, k) @ (k, n) product: ``2·m·k·n`` (one multiply-add = 2 FLOPs).
-
-    This is the convention of ``torch.utils.flop_counter.FlopCounterMode``.
-    Cost: O(1) (Python ints, exact at any size).
-    """
-    m = check_int("m", m, minimum=0)
-    k = check_int("k", k, minimum=0)
-    n = check_int("n", n, minimum=0)
-    return 2 * m * k * n
 
 
 def matmul_naive(A: np.ndarray, B: np.ndarray) -> np.ndarray:
@@ -285,9 +271,7 @@ MATMUL_KERNELS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     "torch": matmul_torch,
     "strassen": matmul_strassen,
 }
-"""Every kernel by name; all share the signature ``kernel(A, B) -> C``."""
+"""Every kernel by name; all share the signature ``kernel(A, B) -> C``. Their count is
+``cost.flops.matmul_flops(m, k, n)`` (Strassen does fewer multiplications).
+"""
 
-
-def get_kernel(name: str) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    """Return the kernel registered under ``name`` (a key of ``MATMUL_KERNELS``)."""
-    return MATMUL_KERNELS[check_choice("name", name, MATMUL_KERNELS)]
