@@ -64,11 +64,6 @@ def gemv_flops(m: int, n: int) -> int:
 
 
 # =========================================================================== a dense network
-def _layer_macs(n: list[int], t: int) -> list[int]:
-    """MACs of each layer's forward product, ``t·n[k-1]·n[k]`` for k = 1..L."""
-    return [t * n[k - 1] * n[k] for k in range(1, len(n))]
-
-
 @validate_params(widths=Widths(), batch=Int(minimum=1))
 def forward_flops(widths, batch: int) -> int:
     """FLOPs of the matrix products of one forward pass.
@@ -92,7 +87,8 @@ def forward_flops(widths, batch: int) -> int:
 
     Cost: O(L) integer operations.
     """
-    return 2 * sum(_layer_macs(widths, batch))
+    n, t = widths, batch
+    return sum(matmul_flops(t, n[k - 1], n[k]) for k in range(1, len(n)))  # Z = A @ W.T per layer
 
 
 @validate_params(widths=Widths(), batch=Int(minimum=1))
@@ -135,9 +131,11 @@ def backward_flops(widths, batch: int, input_grad: bool = False) -> int:
 
     Book: chapter 3, {prf:ref}`thm-backward-cost`. Cost: O(L).
     """
-    macs = _layer_macs(widths, batch)
-    skipped = 0 if input_grad else macs[0]  # no δ for an input that needs no gradient
-    return 2 * (2 * sum(macs) - skipped)
+    n, t = widths, batch
+    weight_grads = sum(matmul_flops(n[k], t, n[k - 1]) for k in range(1, len(n)))  # δᵀ @ A
+    first = 1 if input_grad else 2  # layer 1 passes δ down only to an input that needs it
+    deltas = sum(matmul_flops(t, n[k], n[k - 1]) for k in range(first, len(n)))  # δ @ W
+    return weight_grads + deltas
 
 
 @validate_params(widths=Widths(), batch=Int(minimum=1), input_grad=Bool())
