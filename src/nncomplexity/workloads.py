@@ -13,16 +13,22 @@ imports all three, and none of them imports it.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from ._validate import Choice, Int, Widths, validate_params
+from .cost.flops import forward_flops
+from .cost.scenarios import equal_widths
 from .kernels.activations import HIDDEN_ACTIVATIONS
 from .kernels.mlp import forward
 from .kernels.params import init_params
+from .measure.machine import torch_threads
+from .measure.sweep import Sweep, sweep
+from .measure.timing import TimingConfig
 
-__all__ = ["BACKENDS", "DTYPES", "forward_callable"]
+__all__ = ["BACKENDS", "DTYPES", "forward_callable", "measure_forward_grid"]
 
 BACKENDS = ("torch", "numpy")
 DTYPES = ("float32", "float64")
@@ -89,3 +95,49 @@ def forward_callable(
         return forward(params, X, activation=activation).output  # (t, nL)
 
     return run_numpy
+
+
+def _axis(name: str, values) -> list[int]:
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
+        raise ValueError(f"{name} must be a non-empty sequence of integers")
+    return [Int(minimum=1).check(f"{name}[{i}]", v) for i, v in enumerate(values)]
+
+
+def measure_forward_grid(ns: Sequence[int], Ls: Sequence[int], ts: Sequence[int], *,
+                         backend: str = "torch", dtype: str = "float32", threads: int | None = None,
+                         config: TimingConfig | None = None, **overrides) -> Sweep:
+    """Time the forward pass of equal-width networks at every (n, L, t) of a grid, cheapest first.
+
+    One :func:`~nncomplexity.measure.sweep.sweep` over the grid points, ordered
+    by their exact count ``forward_flops([n] * (L + 1), t)``; the budget
+    (``config.budget_s``) bounds the whole grid, and the most expensive points
+    are skipped (and reported) should it run out.
+
+    Parameters
+    ----------
+    ns, Ls, ts : sequences of int
+        Widths n, layer counts L and batch sizes t; the grid is their product.
+    backend, dtype
+        As for :func:`forward_callable`.
+    threads : int, optional
+        PyTorch's intra-op threads during the measurement (restored after).
+    config, **overrides
+        The timing settings (repeats, warm-up, budget), as for ``sweep``.
+
+    Returns
+    -------
+    Sweep
+        ``result[(n, L, t)]`` is the :class:`~nncomplexity.measure.timing.Timing` of that setting.
+    """
+    grid = list(itertools.product(_axis("ns", ns), _axis("Ls", Ls), _axis("ts", ts)))
+
+    def prepare(point):
+        n, L, t = point
+        return forward_callable(equal_widths(n, L), t, backend=backend, dtype=dtype)
+
+    def count(point):
+        n, L, t = point
+        return forward_flops(equal_widths(n, L), t)
+
+    with torch_threads(threads if backend == "torch" else None):
+        return sweep(prepare, grid, config, cost=count, **overrides)
