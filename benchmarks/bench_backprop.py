@@ -14,12 +14,12 @@ Target: the library's step within 1.25× of PyTorch's time at every width.
 How it is timed, and why (the machine has 2 cores and may be shared):
 
 - Each library runs in its own phase (a block of calls), with a pause before
-  every block: NumPy's OpenBLAS threads and PyTorch's OpenMP threads both spin
+  every block (``measure.rounds.time_rounds`` with ``pause_s``): NumPy's OpenBLAS threads and PyTorch's OpenMP threads both spin
   for a while after a call, and two spinning thread pools on 2 cores slow
   each other down. Blocks alternate over several rounds, so a drifting load
   from other processes hits both libraries alike.
 - Reported: the median time per step of each library, their ratio (NumPy /
-  PyTorch) with a 95 % bootstrap interval (``measure.ratio.ratio_of_medians``),
+  PyTorch) with a 95 % bootstrap interval (``measure.estimate.ratio_of_medians``),
   and the ratio of the fastest steps, which other processes disturb least.
 - Why the ratio is what it is: the same 11 GEMMs alone, in each library, split
   every step into "GEMM time" (the BLAS: OpenBLAS for NumPy, MKL for
@@ -40,7 +40,6 @@ import ctypes
 import os
 import re
 import resource
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -52,12 +51,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))  # run from
 import torch  # noqa: E402
 from threadpoolctl import threadpool_info, threadpool_limits  # noqa: E402
 
-from nncomplexity.cost.counting import mlp_torch  # noqa: E402
 from nncomplexity.cost.flops import training_step_flops  # noqa: E402
 from nncomplexity.kernels import mlp  # noqa: E402
 from nncomplexity.kernels.gradcheck import relative_error  # noqa: E402
+from nncomplexity.kernels.mlp_torch import mlp_torch, params_from_torch  # noqa: E402
 from nncomplexity.measure.machine import format_stamp  # noqa: E402
-from nncomplexity.measure.ratio import flatten_rounds, ratio_of_medians, time_phases  # noqa: E402
+from nncomplexity.measure.rounds import time_rounds  # noqa: E402
 
 DEPTH = 4
 WIDTHS = (256, 1024, 2048)
@@ -86,7 +85,7 @@ def make_problem(n: int):
     """The same network, weights and batch for both libraries."""
     widths = [n] * (DEPTH + 1)
     model = mlp_torch(widths, activation="relu", generator=SEED)  # float32, PyTorch's init
-    params = mlp.params_from_torch(model)  # the same numbers, copied
+    params = params_from_torch(model)  # the same numbers, copied
     rng = np.random.default_rng(SEED)
     X = rng.standard_normal((BATCH, n)).astype(np.float32)
     y = rng.integers(0, n, size=BATCH)
@@ -189,9 +188,9 @@ def allocation_experiment(widths: list[int], threads: int, before: dict) -> None
             _, model, params, X, y = make_problem(n)
             step_numpy, step_torch, *_ = make_steps(model, params, X, y)
             faults = {k: page_faults_per_call(f) for k, f in (("numpy", step_numpy), ("torch", step_torch))}
-            times = time_phases({"numpy": step_numpy, "torch": step_torch}, rounds=3, per_round=5,
-                                warmup=1, pause_s=0.3)
-            best = {k: min(flatten_rounds(v)) for k, v in times.items()}
+            times = time_rounds({"numpy": step_numpy, "torch": step_torch}, repeats=3, per_round=5,
+                                warmup=1, number=1, pause_s=0.3, budget_s=600)
+            best = {k: times[k].minimum for k in times.sizes}
             b0 = before[n]["min"]
             f0 = before[n]["faults"]
             print(f"{n:>7} | {f0['numpy']:>13.0f} -> {faults['numpy']:>9.0f} | "
@@ -207,14 +206,13 @@ def measure(n: int, threads: int, rounds: int, per_round: int) -> dict:
     step_numpy, step_torch, gemms_numpy, gemms_torch = make_steps(model, params, X, y)
     torch.set_num_threads(threads)
     with threadpool_limits(limits=threads, user_api="blas"):
-        times = time_phases(
+        times = time_rounds(
             {"numpy": step_numpy, "torch": step_torch, "numpy_gemm": gemms_numpy, "torch_gemm": gemms_torch},
-            rounds=rounds, per_round=per_round, warmup=1, pause_s=0.3,
+            repeats=rounds, per_round=per_round, warmup=1, number=1, pause_s=0.3, budget_s=600,
         )
     faults = {k: page_faults_per_call(f) for k, f in (("numpy", step_numpy), ("torch", step_torch))}
-    flat = {k: flatten_rounds(v) for k, v in times.items()}
-    med = {k: statistics.median(v) for k, v in flat.items()}
-    best = {k: min(v) for k, v in flat.items()}
+    med = {k: times[k].median for k in times.sizes}
+    best = {k: times[k].minimum for k in times.sizes}
     return {
         "n": n,
         "threads": threads,
@@ -223,9 +221,9 @@ def measure(n: int, threads: int, rounds: int, per_round: int) -> dict:
         "median": med,
         "min": best,
         "faults": faults,
-        "ratio": ratio_of_medians(flat["numpy"], flat["torch"], paired=False),
-        "gemm_ratio": ratio_of_medians(flat["numpy_gemm"], flat["torch_gemm"], paired=False),
-        "repeats": len(flat["numpy"]),
+        "ratio": times.ratio("numpy", "torch", paired=False),
+        "gemm_ratio": times.ratio("numpy_gemm", "torch_gemm", paired=False),
+        "repeats": times["numpy"].repeats,
     }
 
 
@@ -239,7 +237,7 @@ def print_table(rows: list[dict], title: str) -> None:
     for r in rows:
         m, b = r["median"], r["min"]
         print(f"{r['n']:>7} | {m['numpy'] * 1e3:>6.2f} ms | {m['torch'] * 1e3:>6.2f} ms | "
-              f"{str(r['ratio']):>29} | {'yes' if r['ratio'].ratio <= TARGET else 'NO':>7} | "
+              f"{str(r['ratio']):>29} | {'yes' if r['ratio'].value <= TARGET else 'NO':>7} | "
               f"{b['numpy'] / b['torch']:>9.2f} | {b['numpy_gemm'] / b['torch_gemm']:>10.2f} | "
               f"{(b['numpy'] - b['numpy_gemm']) * 1e3:>7.2f} ms | "
               f"{(b['torch'] - b['torch_gemm']) * 1e3:>9.2f} ms")
@@ -255,7 +253,7 @@ def explain(rows: list[dict]) -> None:
         extra = b["numpy"] - b["torch"]
         gemm_part = b["numpy_gemm"] - b["torch_gemm"]
         rest_part = extra - gemm_part
-        verdict = "meets the target" if r["ratio"].ratio <= TARGET else "MISSES the target"
+        verdict = "meets the target" if r["ratio"].value <= TARGET else "MISSES the target"
         print(f"  n={r['n']} ({r['threads']} thread{'s' if r['threads'] > 1 else ''}): {verdict} "
               f"(medians); fastest steps differ by {extra * 1e3:+.2f} ms (NumPy - PyTorch): "
               f"{gemm_part * 1e3:+.2f} ms in the GEMMs (OpenBLAS vs MKL), "

@@ -28,11 +28,11 @@ import time
 
 import numpy as np
 
+from nncomplexity.cost.flops import matmul_flops
 from nncomplexity.hardware.peak import theoretical_peak
 from nncomplexity.kernels.matmul import (
     matmul_blas,
     matmul_blocked,
-    matmul_flops,
     matmul_naive,
     matmul_rowwise,
     matmul_strassen,
@@ -52,8 +52,8 @@ def operands(n: int, dtype, seed: int = 0):
 
 def measure(kernel, n: int, dtype, repeats: int):
     A, B = operands(n, dtype)
-    # Slow kernels get fewer repeats (max_total_s); fast ones are autoranged by time_call.
-    return time_call(kernel, A, B, repeats=repeats, warmup=1, max_total_s=20.0)
+    # Slow kernels get fewer repeats (budget_s); fast ones are autoranged by time_call.
+    return time_call(kernel, A, B, repeats=repeats, warmup=1, budget_s=20.0)
 
 
 def main() -> None:

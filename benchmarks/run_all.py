@@ -1,7 +1,13 @@
 """Run every benchmark (benchmarks/bench_*.py) and print its table.
 
+- ``bench_backprop.py``: the library's NumPy training step against PyTorch's;
+- ``bench_matmul.py``: the matrix-product kernels against BLAS, PyTorch and the peak;
+- ``bench_notebooks.py``: each notebook's run time and peak memory against the
+  60 s / 2 GB goal.
+
 Benchmarks are not tests: they measure speed against targets and report,
 they never fail the build. Usage: python benchmarks/run_all.py [NAME ...]
+(e.g. ``run_all.py notebooks`` runs only the notebook benchmark).
 """
 from __future__ import annotations
 

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nncomplexity.measure.fit import fit_power_law
+from nncomplexity.measure.estimate import Estimate
+from nncomplexity.measure.fit import PowerLawFit, fit_power_law
 
 
 def test_recovers_cubic_exponent_from_noiseless_data():
@@ -19,6 +20,8 @@ def test_recovers_cubic_exponent_from_noiseless_data():
     assert fit.prefactor == pytest.approx(7.5, rel=1e-9)
     assert fit.r_squared == pytest.approx(1.0)
     assert fit.covers(3.0)
+    assert isinstance(fit, Estimate) and fit.value == fit.exponent  # the exponent's estimate
+    assert fit.predict(2.0) == pytest.approx(7.5 * 8)
 
 
 @settings(max_examples=50, deadline=None)
@@ -55,7 +58,7 @@ def test_confidence_level_changes_width():
 
 
 @pytest.mark.parametrize("x, y, match", [
-    ([1, 2], [1, 4], "at least 3 points"),
+    ([1, 2], [1, 4], "x must hold at least 3"),
     ([1, 2, 3], [1, 4], "same length"),
     ([0, 2, 3], [1, 4, 9], "x must be positive"),
     ([1, 2, 3], [1, -4, 9], "y must be positive"),
@@ -72,5 +75,15 @@ def test_bad_input_is_a_clear_value_error(x, y, match):
 def test_bad_confidence():
     with pytest.raises(ValueError, match="confidence"):
         fit_power_law([1, 2, 3], [1, 2, 3], confidence=1.0)
+    with pytest.raises(ValueError, match="confidence"):
+        fit_power_law([1, 2, 3], [1, 2, 3], confidence=0.0)
+    with pytest.raises(TypeError, match="confidence"):
+        fit_power_law([1, 2, 3], [1, 2, 3], confidence="95%")
     with pytest.raises(TypeError, match="x must be a sequence of numbers"):
         fit_power_law(["a", "b", "c"], [1, 2, 3])
+
+
+def test_str_is_the_estimates():
+    fit = fit_power_law([1, 2, 4, 8], [1, 8, 64, 512])
+    assert isinstance(fit, PowerLawFit)
+    assert str(fit) == "3.00 (95% CI 3.00 to 3.00)"

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from nncomplexity.cost.memory import backward_memory_bytes
-from nncomplexity.kernels import mlp
+from nncomplexity.kernels.checkpoint import forward_backward_checkpointed
+from nncomplexity.kernels.params import init_params
 from nncomplexity.measure.peak_memory import PeakMemory, peak_traced_bytes, saved_tensor_bytes
 
 
@@ -54,10 +55,10 @@ def test_checkpointing_measured_peak_follows_the_count(segments):
     """The measured peak is the counted activations plus a bounded overhead (grads, δ buffers)."""
     widths, t = [64] * 9, 512
     rng = np.random.default_rng(0)
-    params = mlp.init_params(widths, rng, dtype=np.float32)
+    params = init_params(widths, rng, dtype=np.float32)
     X = rng.standard_normal((t, widths[0])).astype(np.float32)
     Y = rng.integers(0, widths[-1], size=t)
-    res, mem = peak_traced_bytes(mlp.forward_backward_checkpointed, params, X, Y,
+    res, mem = peak_traced_bytes(forward_backward_checkpointed, params, X, Y,
                                  "cross_entropy", segments)
     counted = (res.peak_stored_floats - X.size) * 4  # X was allocated before the call
     grads = sum(w.nbytes + b.nbytes for w, b in zip(params["W"], params["b"]))
@@ -66,7 +67,7 @@ def test_checkpointing_measured_peak_follows_the_count(segments):
 
 def test_saved_tensor_bytes_matches_the_count():
     torch = pytest.importorskip("torch")
-    from nncomplexity.cost.counting import mlp_torch
+    from nncomplexity.kernels.mlp_torch import mlp_torch
 
     for widths, t in [([3, 5, 7, 2], 4), ([16, 8, 8, 8, 4], 9)]:
         model = mlp_torch(widths, generator=0)

@@ -1,4 +1,4 @@
-"""Ratios of measured times: the bootstrap interval, paired timing, alternating phases."""
+"""Ratios of measured times: the estimate type, the bootstrap interval, ratios of timed rounds."""
 from __future__ import annotations
 
 import time
@@ -8,19 +8,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nncomplexity.measure.ratio import (
-    PairedTimes,
-    flatten_rounds,
-    ratio_of_medians,
-    time_paired,
-    time_phases,
-)
+from nncomplexity.measure.estimate import Estimate, ratio_of_medians
+from nncomplexity.measure.rounds import time_rounds
+from nncomplexity.measure.sweep import Sweep
+from nncomplexity.measure.timing import Timing
 
 
 def test_exact_ratio_has_a_zero_width_interval():
     den = np.linspace(1.0, 2.0, 31)
     est = ratio_of_medians(2 * den, den)
-    assert est.ratio == pytest.approx(2.0)
+    assert isinstance(est, Estimate)
+    assert est.value == pytest.approx(2.0)
     # paired: every resample has ratio exactly 2
     assert est.ci_low == pytest.approx(2.0) and est.ci_high == pytest.approx(2.0)
     assert est.covers(2.0) and est.half_width == pytest.approx(0.0, abs=1e-12)
@@ -45,8 +43,8 @@ def test_interval_covers_true_ratio_for_low_noise(seed, true_ratio):
     den = rng.lognormal(0, 0.01, size=40)
     num = true_ratio * rng.lognormal(0, 0.01, size=40)
     est = ratio_of_medians(num, den, paired=False)
-    assert est.ci_low <= est.ratio <= est.ci_high
-    assert abs(est.ratio / true_ratio - 1) < 0.05
+    assert est.ci_low <= est.value <= est.ci_high
+    assert abs(est.value / true_ratio - 1) < 0.05
     assert est.ci_low < true_ratio * 1.05 and est.ci_high > true_ratio * 0.95
 
 
@@ -55,7 +53,7 @@ def test_deterministic_by_default_and_seedable():
     a, b = rng.lognormal(size=20), rng.lognormal(size=20)
     assert ratio_of_medians(a, b) == ratio_of_medians(a, b)
     c = ratio_of_medians(a, b, rng=np.random.default_rng(7))
-    assert c.ratio == ratio_of_medians(a, b).ratio
+    assert c.value == ratio_of_medians(a, b).value
 
 
 @pytest.mark.parametrize(
@@ -63,6 +61,9 @@ def test_deterministic_by_default_and_seedable():
     [
         (dict(numerator=[1.0], denominator=[1.0, 2.0], paired=False), ValueError, "numerator"),
         (dict(numerator=[1.0, 2.0], denominator=[1.0, 2.0, 3.0]), ValueError, "equal lengths"),
+        (dict(numerator=[1.0, 2.0], denominator=[1.0]), ValueError, "denominator"),
+        (dict(numerator=[1.0, 2.0], denominator=[1.0, 2.0], confidence=0), ValueError, "confidence"),
+        (dict(numerator=[1.0, 2.0], denominator=[1.0, 2.0], n_boot=100.0), TypeError, "n_boot"),
         (dict(numerator=[1.0, -2.0], denominator=[1.0, 2.0]), ValueError, "positive"),
         (dict(numerator=[1.0, float("nan")], denominator=[1.0, 2.0]), ValueError, "finite"),
         (dict(numerator=[[1.0, 2.0]], denominator=[1.0, 2.0]), ValueError, "one-dimensional"),
@@ -78,62 +79,37 @@ def test_ratio_rejects_bad_input(kwargs, exc, pattern):
         ratio_of_medians(**kwargs)
 
 
-def test_time_paired_passes_the_value_and_orders_the_steps():
-    seen = []
+def test_estimate_prints_and_covers():
+    est = Estimate(value=1.8, ci_low=1.7, ci_high=1.95, confidence=0.9)
+    assert str(est) == "1.80 (90% CI 1.70 to 1.95)"
+    assert est.covers(1.7) and est.covers(1.95) and not est.covers(2.0)
+    assert est.half_width == pytest.approx(0.125)
 
+
+def test_paired_steps_give_their_ratio():
+    """Forward then backward, back to back in each round: the ratio of the sleeps."""
     def first():
         time.sleep(0.001)
-        return len(seen)
+        return 1
 
     def second(v):
-        seen.append(v)
         time.sleep(0.003)
 
-    times = time_paired(first, second, repeats=5, warmup=1)
-    assert isinstance(times, PairedTimes)
-    assert len(times.first) == len(times.second) == 5
-    assert seen == list(range(6))  # one warm-up, then five repeats, each given first's value
-    est = times.ratio()
-    assert 1.5 < est.ratio < 6  # sleeps of 3 ms against 1 ms; generous for a loaded machine
-    m1, m2 = times.medians
-    assert m2 > m1
+    times = time_rounds({"forward": first, "backward": second}, chain=True, repeats=7, warmup=1)
+    est = times.ratio("backward", "forward")  # paired: the rounds were interleaved
+    assert isinstance(est, Estimate) and est.ci_low <= est.value <= est.ci_high
+    assert 1.5 < est.value < 6  # sleeps of 3 ms against 1 ms; generous for a loaded machine
+    assert times["backward"].median > times["forward"].median
 
 
-def test_time_paired_respects_the_budget():
-    times = time_paired(lambda: time.sleep(0.02), lambda v: None, repeats=1000, warmup=0,
-                        max_total_s=0.1)
-    assert 2 <= len(times.first) < 20
-
-
-def test_time_paired_rejects_bad_input():
-    with pytest.raises(TypeError, match="callable"):
-        time_paired(1, lambda v: v)
-    with pytest.raises(ValueError, match="repeats"):
-        time_paired(lambda: 1, lambda v: v, repeats=1)
-    with pytest.raises(ValueError, match="max_total_s"):
-        time_paired(lambda: 1, lambda v: v, max_total_s=0)
-
-
-def test_time_phases_alternates_blocks():
-    log = []
-    calls = {"a": lambda: log.append("a"), "b": lambda: log.append("b")}
-    before = {"b": lambda: log.append("setup-b")}
-    out = time_phases(calls, rounds=2, per_round=3, warmup=1, pause_s=0, before_each=before)
-    assert set(out) == {"a", "b"}
-    assert [len(block) for block in out["a"]] == [3, 3]
-    assert len(flatten_rounds(out["b"])) == 6
-    block = ["a"] * 4 + ["setup-b"] + ["b"] * 4
-    assert log == block * 2
-
-
-def test_time_phases_rejects_bad_input():
-    with pytest.raises(TypeError, match="mapping"):
-        time_phases({})
-    with pytest.raises(TypeError, match="callable"):
-        time_phases({"a": 3})
-    with pytest.raises(ValueError, match="unknown"):
-        time_phases({"a": lambda: None}, before_each={"b": lambda: None})
-    with pytest.raises(ValueError, match="rounds"):
-        time_phases({"a": lambda: None}, rounds=0)
-    with pytest.raises(ValueError, match="pause_s"):
-        time_phases({"a": lambda: None}, pause_s=-1)
+def test_ratio_of_two_timings_pairs_rounds_only():
+    a, b = [1.0, 2.0, 3.0, 4.0], [2.0, 4.0, 6.0, 8.0]
+    timings = (Timing.from_samples(a, 1, 0), Timing.from_samples(b, 1, 0))
+    rounds = Sweep(("a", "b"), timings, (), 1.0, 0.1, interleaved=True)
+    assert rounds.ratio("b", "a") == ratio_of_medians(b, a, paired=True)
+    assert rounds.ratio("b", "a").half_width == pytest.approx(0.0)  # the pairs agree exactly
+    assert rounds.ratio("b", "a", paired=False) == ratio_of_medians(b, a, paired=False)
+    one_after_other = Sweep(("a", "b"), timings, (), 1.0, 0.1)  # a sweep: not paired by default
+    assert one_after_other.ratio("b", "a") == ratio_of_medians(b, a, paired=False)
+    with pytest.raises(KeyError, match="'c' was not measured"):
+        rounds.ratio("c", "a")

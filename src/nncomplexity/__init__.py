@@ -14,7 +14,7 @@ from .cost.memory import activation_bytes, backward_memory_bytes, parameter_coun
 from .cost.training import flops_6nd, training_flops
 from .measure.fit import fit_power_law
 from .measure.machine import format_stamp, machine_stamp
-from .measure.timing import sweep, time_call
+from .measure import sweep, time_call
 
 __version__ = "0.1.0"
 

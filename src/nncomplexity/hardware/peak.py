@@ -36,12 +36,14 @@ well-tuned BLAS reaches 70–90 % of the theoretical figure on a quiet machine.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from .._validate import check_choice, check_int, check_positive_float
+from ..cost.flops import matmul_flops
+from ..cost.memory import DTYPE_BYTES
+from ..measure.machine import CpuInfo, parse_cpuinfo, read_cpuinfo  # the one cpuinfo reader
 
 __all__ = [
     "CpuInfo",
@@ -53,20 +55,7 @@ __all__ = [
     "theoretical_peak",
 ]
 
-_ITEMSIZE = {"float32": 4, "float64": 8}
-_GHZ_IN_MODEL = re.compile(r"@\s*([0-9]+(?:\.[0-9]+)?)\s*GHz", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class CpuInfo:
-    """What ``/proc/cpuinfo`` says about the CPU (the parts the peak needs)."""
-
-    model: str  # "model name" of the first processor ("unknown CPU" if absent)
-    logical_cpus: int  # processor entries: hardware threads the OS sees
-    physical_cores: int  # distinct (physical id, core id) pairs; logical_cpus if not given
-    mhz: float | None  # largest "cpu MHz" line, None if there is none
-    nominal_ghz: float | None  # the "@ x.xxGHz" of the model name, None if absent
-    flags: frozenset  # CPU feature flags ("flags" on x86, "Features" on ARM)
+_PEAK_DTYPES = ("float32", "float64")  # bytes per element: cost.memory.DTYPE_BYTES
 
 
 @dataclass(frozen=True)
@@ -103,71 +92,6 @@ class PeakEstimate:
         cores = f"{self.cores} core{'s' if self.cores != 1 else ''}"
         return (f"{cores} × {self.ghz:.2f} GHz × {self.lanes} {self.dtype} lanes × "
                 f"{self.flops_per_lane_cycle} FLOP/lane/cycle = {self.gflops:.1f} GFLOP/s")
-
-
-def read_cpuinfo(path: str = "/proc/cpuinfo") -> str:
-    """The text of ``/proc/cpuinfo`` (Linux). Raises ``OSError`` elsewhere."""
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        return fh.read()
-
-
-def parse_cpuinfo(text: str) -> CpuInfo:
-    """Parse the text of ``/proc/cpuinfo``.
-
-    Parameters
-    ----------
-    text : str
-        The file's content: blank-line-separated blocks of ``key : value`` lines,
-        one block per logical CPU.
-
-    Returns
-    -------
-    CpuInfo
-
-    Raises
-    ------
-    TypeError
-        ``text`` is not a str.
-    ValueError
-        ``text`` holds no ``processor`` entry.
-    """
-    if not isinstance(text, str):
-        raise TypeError(f"text must be the str content of /proc/cpuinfo, got {type(text).__name__}")
-    blocks = [b for b in re.split(r"\n\s*\n", text) if b.strip()]
-    cpus = []
-    for block in blocks:
-        fields = {}
-        for line in block.splitlines():
-            if ":" in line:
-                key, value = line.split(":", 1)
-                fields[key.strip().lower()] = value.strip()
-        if "processor" in fields:
-            cpus.append(fields)
-    if not cpus:
-        raise ValueError("text must hold at least one 'processor' entry of /proc/cpuinfo")
-    model = next((c["model name"] for c in cpus if c.get("model name")), "unknown CPU")
-    if all("physical id" in c and "core id" in c for c in cpus):
-        physical = len({(c["physical id"], c["core id"]) for c in cpus})  # hyperthreads share a pair
-    else:  # e.g. ARM: no topology in cpuinfo, count every CPU as a core
-        physical = len(cpus)
-    mhz_values = []
-    for c in cpus:
-        try:
-            mhz_values.append(float(c["cpu mhz"]))
-        except (KeyError, ValueError):
-            pass
-    match = _GHZ_IN_MODEL.search(model)
-    flags = set()
-    for c in cpus:
-        flags.update((c.get("flags") or c.get("features") or "").split())
-    return CpuInfo(
-        model=model,
-        logical_cpus=len(cpus),
-        physical_cores=physical,
-        mhz=max(mhz_values) if mhz_values else None,
-        nominal_ghz=float(match.group(1)) if match else None,
-        flags=frozenset(flags),
-    )
 
 
 def simd_width_bits(flags) -> int:
@@ -224,7 +148,7 @@ def theoretical_peak(cpuinfo: str | CpuInfo | None = None, *, dtype: str = "floa
     -----
     Cost: O(len(cpuinfo)).
     """
-    check_choice("dtype", dtype, _ITEMSIZE)
+    check_choice("dtype", dtype, _PEAK_DTYPES)
     fma_units = check_int("fma_units", fma_units, minimum=1)
     if cores is not None:
         cores = check_int("cores", cores, minimum=1)
@@ -251,7 +175,7 @@ def theoretical_peak(cpuinfo: str | CpuInfo | None = None, *, dtype: str = "floa
         else:
             raise ValueError("cpuinfo states no clock frequency (no '@ x GHz', no 'cpu MHz'): pass ghz=")
     bits = simd_width_bits(info.flags)
-    lanes = max(1, bits // (8 * _ITEMSIZE[dtype]))
+    lanes = max(1, bits // (8 * DTYPE_BYTES[dtype]))
     fma = "fma" in info.flags
     per_lane = 2 * fma_units if fma else 2  # FMA: 2 FLOPs per unit; else one add + one multiply port
     return PeakEstimate(
@@ -277,11 +201,10 @@ def measure_gemm_rate(n: int = 2048, *, dtype: str = "float32", repeats: int = 7
 
     Cost: about ``repeats + 2`` products of 2·n³ FLOPs, and 3·n² elements of memory.
     """
-    from ..kernels.matmul import matmul_flops
     from ..measure.timing import time_call
 
     n = check_int("n", n, minimum=1)
-    check_choice("dtype", dtype, _ITEMSIZE)
+    check_choice("dtype", dtype, _PEAK_DTYPES)
     repeats = check_int("repeats", repeats, minimum=1)
     rng = np.random.default_rng(seed)
     A = rng.random((n, n), dtype=np.dtype(dtype))  # (n, n)

@@ -5,7 +5,8 @@ straight line whose slope is the exponent ``p``. Ordinary least squares on the
 logarithms gives ``p``; under the usual assumption of independent, normally
 distributed errors on ``log y`` (multiplicative noise on ``y``), the slope's
 standard error and Student's t distribution with ``N - 2`` degrees of freedom
-give an exact confidence interval.
+give an exact confidence interval. The fit is an :class:`~.estimate.Estimate`
+of the exponent, printed and checked like every other measured number.
 """
 from __future__ import annotations
 
@@ -14,40 +15,36 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import check_positive_array, check_positive_float
+from .._validate import Positive1D, Real, validate_params
+from .estimate import Estimate
+
+__all__ = ["PowerLawFit", "fit_power_law"]
 
 
 @dataclass(frozen=True)
-class PowerLawFit:
-    """``y ≈ prefactor · x ** exponent``, fitted on log-log axes."""
+class PowerLawFit(Estimate):
+    """``y ≈ prefactor · x ** exponent``, fitted on log-log axes; an estimate of the exponent.
 
-    exponent: float  # the fitted slope p on log-log axes
-    ci_low: float  # lower end of the confidence interval for p
-    ci_high: float  # upper end
+    ``value`` (also ``exponent``), ``ci_low``, ``ci_high`` and ``confidence``
+    are the exponent's :class:`~.estimate.Estimate`.
+    """
+
     prefactor: float  # c in y = c·x^p
     stderr: float  # standard error of p
     r_squared: float  # fraction of the variance of log y explained
     n_points: int  # points used
-    confidence: float  # e.g. 0.95
 
     @property
-    def half_width(self) -> float:
-        """Half the width of the confidence interval: the '±' to report."""
-        return (self.ci_high - self.ci_low) / 2
+    def exponent(self) -> float:
+        """The fitted slope p on log-log axes (the estimate's ``value``)."""
+        return self.value
 
     def predict(self, x):
         """The fitted curve at ``x``."""
         return self.prefactor * np.asarray(x, dtype=float) ** self.exponent
 
-    def covers(self, value: float) -> bool:
-        """True if ``value`` lies inside the confidence interval."""
-        return self.ci_low <= value <= self.ci_high
 
-    def __str__(self) -> str:
-        pct = round(100 * self.confidence)
-        return f"{self.exponent:.2f} ({pct}% CI {self.ci_low:.2f} to {self.ci_high:.2f})"
-
-
+@validate_params(x=Positive1D(min_len=3), y=Positive1D(), confidence=Real(below=1))
 def fit_power_law(x, y, *, confidence: float = 0.95) -> PowerLawFit:
     """Fit ``y = c · x^p`` by least squares on ``(log x, log y)``.
 
@@ -73,15 +70,8 @@ def fit_power_law(x, y, *, confidence: float = 0.95) -> PowerLawFit:
     -----
     Cost: O(N).
     """
-    x = check_positive_array("x", x)  # logarithms need positive values
-    y = check_positive_array("y", y)
     if x.shape != y.shape:
         raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}")
-    if x.size < 3:
-        raise ValueError(f"need at least 3 points to fit an exponent with an interval, got {x.size}")
-    confidence = check_positive_float("confidence", confidence)
-    if not confidence < 1:
-        raise ValueError(f"confidence must be in (0, 1), got {confidence}")
     lx, ly = np.log(x), np.log(y)
     lx_mean = lx.mean()
     sxx = float(np.sum((lx - lx_mean) ** 2))
@@ -97,7 +87,7 @@ def fit_power_law(x, y, *, confidence: float = 0.95) -> PowerLawFit:
     r2 = 1.0 - rss / tss if tss > 0 else 1.0
     tq = _student_t_quantile(0.5 + confidence / 2, dof)
     return PowerLawFit(
-        exponent=slope,
+        value=slope,
         ci_low=slope - tq * stderr,
         ci_high=slope + tq * stderr,
         prefactor=math.exp(intercept),

@@ -1,43 +1,114 @@
-"""A stamp of the machine a measurement ran on.
+"""The machine a measurement runs on: what it is, and how many threads the libraries use.
 
 A time means nothing without the machine: CPU model, how many cores and
 threads the libraries used, which BLAS NumPy calls, the library versions and
-the device. Every timing table and figure in the book carries this stamp.
+the device. Every timing table and figure in the book carries this stamp
+(:func:`machine_stamp`, :func:`format_stamp`).
+
+This is the library's one reader of ``/proc/cpuinfo`` (:func:`read_cpuinfo`,
+:func:`parse_cpuinfo`); :mod:`nncomplexity.hardware.peak` computes the
+theoretical peak from the same :class:`CpuInfo`. :func:`torch_threads` pins
+PyTorch's intra-op threads for a block, so a timing says how many it used.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
+import re
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib import metadata
 
+from .._validate import Int
 
-def _cpu_model() -> str:
+__all__ = ["CpuInfo", "format_stamp", "machine_stamp", "parse_cpuinfo", "read_cpuinfo",
+           "torch_threads"]
+
+_GHZ_IN_MODEL = re.compile(r"@\s*([0-9]+(?:\.[0-9]+)?)\s*GHz", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CpuInfo:
+    """What ``/proc/cpuinfo`` says about the CPU."""
+
+    model: str  # "model name" of the first processor ("unknown CPU" if absent)
+    logical_cpus: int  # processor entries: hardware threads the OS sees
+    physical_cores: int  # distinct (physical id, core id) pairs; logical_cpus if not given
+    mhz: float | None  # largest "cpu MHz" line, None if there is none
+    nominal_ghz: float | None  # the "@ x.xxGHz" of the model name, None if absent
+    flags: frozenset  # CPU feature flags ("flags" on x86, "Features" on ARM)
+
+
+def read_cpuinfo(path: str = "/proc/cpuinfo") -> str:
+    """The text of ``/proc/cpuinfo`` (Linux). Raises ``OSError`` elsewhere."""
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        return fh.read()
+
+
+def parse_cpuinfo(text: str) -> CpuInfo:
+    """Parse the text of ``/proc/cpuinfo``.
+
+    Parameters
+    ----------
+    text : str
+        The file's content: blank-line-separated blocks of ``key : value`` lines,
+        one block per logical CPU.
+
+    Returns
+    -------
+    CpuInfo
+
+    Raises
+    ------
+    TypeError
+        ``text`` is not a str.
+    ValueError
+        ``text`` holds no ``processor`` entry.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be the str content of /proc/cpuinfo, got {type(text).__name__}")
+    cpus = []
+    for block in re.split(r"\n\s*\n", text):
+        fields = {}
+        for line in block.splitlines():
+            if ":" in line:
+                key, value = line.split(":", 1)
+                fields[key.strip().lower()] = value.strip()
+        if "processor" in fields:
+            cpus.append(fields)
+    if not cpus:
+        raise ValueError("text must hold at least one 'processor' entry of /proc/cpuinfo")
+    model = next((c["model name"] for c in cpus if c.get("model name")), "unknown CPU")
+    if all("physical id" in c and "core id" in c for c in cpus):
+        physical = len({(c["physical id"], c["core id"]) for c in cpus})  # hyperthreads share a pair
+    else:  # e.g. ARM: no topology in cpuinfo, count every CPU as a core
+        physical = len(cpus)
+    mhz_values = []
+    for c in cpus:
+        try:
+            mhz_values.append(float(c["cpu mhz"]))
+        except (KeyError, ValueError):
+            pass
+    match = _GHZ_IN_MODEL.search(model)
+    flags = set()
+    for c in cpus:
+        flags.update((c.get("flags") or c.get("features") or "").split())
+    return CpuInfo(
+        model=model,
+        logical_cpus=len(cpus),
+        physical_cores=physical,
+        mhz=max(mhz_values) if mhz_values else None,
+        nominal_ghz=float(match.group(1)) if match else None,
+        flags=frozenset(flags),
+    )
+
+
+def _this_cpu() -> CpuInfo | None:
     try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "unknown CPU"
-
-
-def _physical_cores() -> int | None:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            pairs = set()
-            phys = core = None
-            for line in fh:
-                if line.startswith("physical id"):
-                    phys = line.split(":")[1].strip()
-                elif line.startswith("core id"):
-                    core = line.split(":")[1].strip()
-                elif not line.strip() and phys is not None:
-                    pairs.add((phys, core))
-                    phys = core = None
-            return len(pairs) or None
-    except OSError:
+        return parse_cpuinfo(read_cpuinfo())
+    except (OSError, ValueError):  # not Linux, or an unreadable file
         return None
 
 
@@ -68,9 +139,10 @@ def machine_stamp() -> dict:
         ``torch_threads``, ``blas``, ``python``, ``numpy``, ``torch``,
         ``matplotlib``, ``os``, ``device``.
     """
+    cpu = _this_cpu()
     stamp = {
-        "cpu": _cpu_model(),
-        "physical_cores": _physical_cores(),
+        "cpu": cpu.model if cpu else (platform.processor() or platform.machine() or "unknown CPU"),
+        "physical_cores": cpu.physical_cores if cpu else None,
         "logical_cpus": os.cpu_count(),
         "usable_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
         "torch_threads": None,
@@ -91,7 +163,7 @@ def machine_stamp() -> dict:
 
 
 def format_stamp(stamp: dict | None = None) -> str:
-    """One line for a figure caption or a table footer."""
+    """One line for a figure caption or a table footer (default: this machine's stamp)."""
     s = machine_stamp() if stamp is None else stamp
     cores = f"{s['physical_cores']} cores/" if s.get("physical_cores") else ""
     threads = f", torch {s['torch_threads']} threads" if s.get("torch_threads") else ""
@@ -99,3 +171,32 @@ def format_stamp(stamp: dict | None = None) -> str:
         f"{s['cpu']} ({cores}{s['logical_cpus']} CPUs{threads}); {s['blas']}; "
         f"Python {s['python']}, NumPy {s['numpy']}, PyTorch {s['torch']}; device {s['device']}"
     )
+
+
+@contextlib.contextmanager
+def torch_threads(threads: int | None) -> Iterator[None]:
+    """Run a block with PyTorch's intra-op thread count set to ``threads``, restored after.
+
+    Parameters
+    ----------
+    threads : int or None
+        Threads (>= 1) for PyTorch's intra-op pool inside the block; None leaves
+        the setting (and PyTorch) alone.
+
+    Examples
+    --------
+    >>> with torch_threads(1):  # doctest: +SKIP
+    ...     timing = time_call(forward)
+    """
+    if threads is None:
+        yield
+        return
+    threads = Int(minimum=1).check("threads", threads)
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

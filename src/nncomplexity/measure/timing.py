@@ -1,4 +1,4 @@
-"""Timing that can be trusted: warm-up, repeats, medians, spread, and a budget.
+"""Timing that can be trusted: warm-up, repeats, the median and its spread, within a budget.
 
 A single stopwatch reading of a fast kernel is mostly noise: the first call
 pays for imports, page faults and caches; later calls are disturbed by the
@@ -7,337 +7,201 @@ operating system. So a measurement here is
 1. ``warmup`` untimed calls;
 2. ``repeats`` timed repeats, each of ``number`` calls (chosen automatically so
    one repeat lasts at least ``min_repeat_s``, like :mod:`timeit`'s autorange);
-3. the median time per call, with the quartiles as its spread.
+3. the median time per call, with the quartiles as its spread,
+
+all within ``budget_s`` seconds: when the work is slower than expected, fewer
+repeats are run (at least one) rather than overrunning. One
+:class:`TimingConfig` holds these settings for every timing function of
+:mod:`nncomplexity.measure` (:func:`time_call`, :func:`~.sweep.sweep`,
+:func:`~.rounds.time_rounds`), and one :class:`Timing` is the result of each
+measured callable.
 
 When a CUDA tensor takes part, the GPU runs asynchronously: the clock is read
 only after ``torch.cuda.synchronize()``, otherwise we would time the launch and
 not the work.
-
-Sweeps over sizes carry a time budget: they stop cleanly before a size that
-would overrun it, and say so in the result and with a :class:`BudgetWarning`.
 """
 from __future__ import annotations
 
-import math
+import dataclasses
+import functools
 import statistics
 import sys
 import time
-import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from .._validate import check_int, check_positive_float
+from .._validate import Choice, Int, Real
+
+__all__ = ["Timing", "TimingConfig", "time_call"]
+
+clock = time.perf_counter  # the clock every timing function reads (tests replace it with a fake one)
 
 
-class BudgetWarning(UserWarning):
-    """A sweep stopped early because its time budget would have been exceeded."""
+@dataclass(frozen=True)
+class TimingConfig:
+    """How to time a call: warm-up, repeats, calls per repeat and a time budget.
+
+    Every timing function takes one (``config=``) and single fields as keywords:
+    ``time_call(f, repeats=3)`` is ``time_call(f, config=TimingConfig(repeats=3))``.
+    A bad value raises ``ValueError``/``TypeError`` naming the field.
+    """
+
+    repeats: int = 7  # timed repeats (rounds, in time_rounds); the median is taken over them
+    warmup: int = 1  # untimed calls first: imports, page faults, caches, thread start-up are paid here
+    number: int | None = None  # calls per repeat; None: autorange, so that one repeat lasts min_repeat_s
+    min_repeat_s: float = 0.01  # autorange's target: long enough that the clock's resolution is lost
+    budget_s: float = 20.0  # the whole measurement (a whole sweep) ends within this: fewer repeats or
+    #                         sizes rather than an overrun, and always at least one repeat
+    device: str | None = None  # "cuda": synchronise the GPU before each clock reading even when no
+    #                            argument is a CUDA tensor (the callable makes its own)
+
+    def __post_init__(self):
+        checked = {
+            "repeats": Int(minimum=1).check("repeats", self.repeats),
+            "warmup": Int(minimum=0).check("warmup", self.warmup),
+            "number": None if self.number is None else Int(minimum=1).check("number", self.number),
+            "min_repeat_s": Real().check("min_repeat_s", self.min_repeat_s),
+            "budget_s": Real().check("budget_s", self.budget_s),
+            "device": None if self.device is None else Choice(("cpu", "cuda")).check(
+                "device", str(self.device).split(":")[0]),
+        }
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
+
+    def replace(self, **overrides) -> TimingConfig:
+        """A copy with some fields changed; an unknown name raises ``TypeError`` naming it."""
+        names = [f.name for f in dataclasses.fields(self)]
+        unknown = sorted(set(overrides) - set(names))
+        if unknown:
+            raise TypeError(f"unknown timing setting {', '.join(unknown)}: the settings are "
+                            f"{', '.join(names)} (pass arguments of the timed function positionally, "
+                            "or bind them with functools.partial)")
+        return dataclasses.replace(self, **overrides) if overrides else self
+
+
+def resolve_config(config: TimingConfig | None, overrides: Mapping) -> TimingConfig:
+    """``config`` (default: ``TimingConfig()``) with ``overrides`` applied; checks both."""
+    if config is None:
+        config = TimingConfig()
+    elif not isinstance(config, TimingConfig):
+        raise TypeError(f"config must be a TimingConfig, got {type(config).__name__}")
+    return config.replace(**overrides)
 
 
 @dataclass(frozen=True)
 class Timing:
-    """The result of :func:`time_call`; all times are seconds per call."""
+    """Seconds per call of one measured callable: the median over repeats, and its spread."""
 
     median: float  # the statistic to report: robust to the odd slow repeat
     q1: float  # first quartile of the per-call times
     q3: float  # third quartile
     minimum: float  # best case; optimistic, shown for reference only
-    repeats: int  # timed repeats actually run
+    repeats: int  # timed repeats actually run (fewer than asked when the budget required)
     number: int  # calls per repeat
     warmup: int  # untimed calls before the first repeat
-    samples: tuple[float, ...] = field(repr=False)  # per-call time of each repeat
+    samples: tuple[float, ...] = field(repr=False)  # per-call time of each repeat, in order
 
     @property
     def spread(self) -> float:
         """Interquartile range relative to the median (0.05 means ±2.5 %)."""
-        return (self.q3 - self.q1) / self.median if self.median > 0 else math.inf
+        return (self.q3 - self.q1) / self.median if self.median > 0 else float("inf")
+
+    @classmethod
+    def from_samples(cls, samples, number: int, warmup: int) -> Timing:
+        """Summarise per-call times (one per repeat, at least one)."""
+        samples = tuple(float(s) for s in samples)
+        if not samples:
+            raise ValueError("samples must hold at least one time")
+        if len(samples) > 1:
+            q1, _, q3 = statistics.quantiles(samples, n=4, method="inclusive")
+        else:
+            q1 = q3 = samples[0]
+        return cls(median=statistics.median(samples), q1=q1, q3=q3, minimum=min(samples),
+                   repeats=len(samples), number=number, warmup=warmup, samples=samples)
 
 
-def _uses_cuda(args: Iterable, device) -> bool:
-    """True if a CUDA device or tensor is involved (without importing torch)."""
+# ---------------------------------------------------------------- helpers shared by the timers
+def synchronizer(args, device: str | None) -> Callable[[], None]:
+    """``torch.cuda.synchronize`` if CUDA takes part, else a no-op (torch is never imported here)."""
     torch = sys.modules.get("torch")
-    if torch is None:
-        return False
-    if device is not None and str(device).startswith("cuda"):
-        return True
-    return any(isinstance(a, torch.Tensor) and a.is_cuda for a in args)
-
-
-def _synchronizer(args, device) -> Callable[[], None]:
-    if _uses_cuda(args, device):
-        torch = sys.modules["torch"]
+    if torch is not None and (device == "cuda" or any(
+            isinstance(a, torch.Tensor) and a.is_cuda for a in args)):
         return torch.cuda.synchronize
     return lambda: None
 
 
-def time_call(
-    fn: Callable,
-    *args,
-    repeats: int = 7,
-    warmup: int = 1,
-    number: int | None = None,
-    min_repeat_s: float = 0.01,
-    max_total_s: float = 30.0,
-    device=None,
-    **kwargs,
-) -> Timing:
-    """Time ``fn(*args, **kwargs)``: median and quartiles of the per-call time.
+def read(call: Callable[[], object], number: int, sync: Callable[[], None]) -> float:
+    """Seconds per call of ``number`` back-to-back calls (one repeat)."""
+    t0 = clock()
+    for _ in range(number):
+        call()
+    sync()
+    return (clock() - t0) / number
+
+
+def autorange(call: Callable[[], object], min_repeat_s: float,
+              sync: Callable[[], None]) -> tuple[int, float]:
+    """Grow the calls per repeat until one repeat lasts ``min_repeat_s``: (number, seconds per call).
+
+    The last, long enough run is a valid repeat: callers keep its reading.
+    """
+    number = 1
+    while True:
+        per_call = read(call, number, sync)
+        elapsed = per_call * number
+        if elapsed >= min_repeat_s or number >= 1_000_000:
+            return number, per_call
+        number *= 10 if elapsed < min_repeat_s / 10 else 2
+
+
+def time_call(fn: Callable, *args, config: TimingConfig | None = None, **overrides) -> Timing:
+    """Time ``fn(*args)``: the median and quartiles of the seconds per call.
 
     Parameters
     ----------
     fn : callable
-        What to time. Its result is discarded.
-    repeats : int
-        Timed repeats (>= 1); the median is taken over these.
-    warmup : int
-        Untimed calls first (>= 0), to pay one-off costs.
-    number : int, optional
-        Calls per repeat. By default chosen so that one repeat lasts at least
-        ``min_repeat_s``, which keeps timer resolution out of the result.
-    min_repeat_s : float
-        Target duration of one repeat when ``number`` is automatic.
-    max_total_s : float
-        Upper bound on the whole measurement. If the calibrated work would
-        exceed it, fewer repeats are run (at least one) rather than hanging.
-    device : str, optional
-        ``"cuda"`` forces GPU synchronisation even when no argument is a CUDA
-        tensor (e.g. ``fn`` creates its own).
+        What to time; its result is discarded.
+    *args
+        Passed to ``fn`` (bind keyword arguments with :func:`functools.partial`).
+    config : TimingConfig, optional
+        Repeats, warm-up, calls per repeat and the budget; default ``TimingConfig()``.
+    **overrides
+        Fields of ``config`` to change for this call, e.g. ``repeats=3``.
 
     Returns
     -------
     Timing
+        At least one repeat, more as ``config.repeats`` and ``config.budget_s`` allow.
+
+    Raises
+    ------
+    TypeError
+        ``fn`` is not callable, or an override is not a field of :class:`TimingConfig`.
+    ValueError
+        A setting out of range (``repeats`` < 1, ``budget_s`` <= 0, ...), named.
+
+    Notes
+    -----
+    Cost: ``warmup + repeats · number`` calls of ``fn``, plus autorange's
+    shorter runs, and never (much) more than ``budget_s`` seconds: a repeat is
+    started only if the last one says it will end in time.
     """
     if not callable(fn):
         raise TypeError(f"fn must be callable, got {type(fn).__name__}")
-    repeats = check_int("repeats", repeats, minimum=1)
-    warmup = check_int("warmup", warmup, minimum=0)
-    if number is not None:
-        number = check_int("number", number, minimum=1)
-    min_repeat_s = check_positive_float("min_repeat_s", min_repeat_s)
-    max_total_s = check_positive_float("max_total_s", max_total_s)
-    sync = _synchronizer(list(args) + list(kwargs.values()), device)
-    clock = time.perf_counter
-
-    for _ in range(warmup):
-        fn(*args, **kwargs)
+    cfg = resolve_config(config, overrides)
+    call = functools.partial(fn, *args) if args else fn
+    sync = synchronizer(args, cfg.device)
+    end = clock() + cfg.budget_s
+    for _ in range(cfg.warmup):
+        call()
     sync()
-
-    if number is None:
-        # Autorange: grow the call count until one repeat is long enough.
-        number = 1
-        while True:
-            t0 = clock()
-            for _ in range(number):
-                fn(*args, **kwargs)
-            sync()
-            elapsed = clock() - t0
-            if elapsed >= min_repeat_s or number >= 1_000_000:
-                break
-            number *= 10 if elapsed < min_repeat_s / 10 else 2
-        first = elapsed / number
-    else:
-        first = None
-
     samples: list[float] = []
-    if first is not None:
-        samples.append(first)  # the last calibration run is a valid repeat
-    budget_end = clock() + max_total_s
-    while len(samples) < repeats:
-        t0 = clock()
-        for _ in range(number):
-            fn(*args, **kwargs)
-        sync()
-        t1 = clock()
-        samples.append((t1 - t0) / number)
-        if t1 + (t1 - t0) > budget_end:
-            break  # one more repeat would overrun max_total_s
-
-    q1, _, q3 = statistics.quantiles(samples, n=4, method="inclusive") if len(samples) > 1 else (
-        samples[0], None, samples[0])
-    return Timing(
-        median=statistics.median(samples),
-        q1=q1,
-        q3=q3,
-        minimum=min(samples),
-        repeats=len(samples),
-        number=number,
-        warmup=warmup,
-        samples=tuple(samples),
-    )
-
-
-@dataclass(frozen=True)
-class Sweep:
-    """Timings of one callable over a range of sizes."""
-
-    sizes: tuple  # the sizes actually measured, in order
-    timings: tuple[Timing, ...]  # one per measured size
-    skipped: tuple  # sizes not measured because of the budget
-    budget_s: float  # the budget the sweep ran under
-    elapsed_s: float  # wall time the sweep took
-
-    @property
-    def medians(self) -> list[float]:
-        return [t.median for t in self.timings]
-
-    @property
-    def stopped_early(self) -> bool:
-        return bool(self.skipped)
-
-    @property
-    def message(self) -> str:
-        if not self.skipped:
-            return f"measured all {len(self.sizes)} sizes in {self.elapsed_s:.1f} s"
-        return (
-            f"time budget of {self.budget_s:g} s reached: measured sizes {list(self.sizes)}, "
-            f"skipped {list(self.skipped)}"
-        )
-
-
-def sweep(
-    make_call: Callable[[object], Callable[[], object]],
-    sizes: Sequence,
-    *,
-    budget_s: float = 20.0,
-    growth: float | None = None,
-    **timing_kwargs,
-) -> Sweep:
-    """Time a workload at each size, in order, within a time budget.
-
-    Parameters
-    ----------
-    make_call : callable
-        ``make_call(size)`` prepares inputs (untimed) and returns a zero-argument
-        callable that does the work at that size.
-    sizes : sequence
-        Sizes to measure, smallest first.
-    budget_s : float
-        The whole sweep must end within this many seconds. Before each size the
-        cost is predicted from the last one (time grows like
-        ``(size / last) ** growth``); sizes predicted to overrun are skipped and
-        reported, never started.
-    growth : float, optional
-        Exponent used for that prediction (e.g. 3 for a cubic kernel). By
-        default it is estimated from the median times of the last two sizes,
-        or 3 before that.
-    **timing_kwargs
-        Passed to :func:`time_call`.
-
-    Returns
-    -------
-    Sweep
-        With ``stopped_early`` and ``message`` telling whether all sizes ran.
-    """
-    if not callable(make_call):
-        raise TypeError(f"make_call must be callable, got {type(make_call).__name__}")
-    sizes = list(sizes)
-    if not sizes:
-        raise ValueError("sizes must not be empty")
-    budget_s = check_positive_float("budget_s", budget_s)
-    if growth is not None:
-        growth = check_positive_float("growth", growth, allow_zero=True)
-    repeats = timing_kwargs.get("repeats", 7)
-    warmup = timing_kwargs.get("warmup", 1)
-    min_repeat_s = timing_kwargs.get("min_repeat_s", 0.01)
-    start = time.perf_counter()
-    measured, timings = [], []
-    skipped: list = []
-    for i, size in enumerate(sizes):
-        spent = time.perf_counter() - start
-        if timings:
-            g = growth
-            last = timings[-1].median
-            if g is None and len(timings) >= 2 and _numeric(measured[-2:]) and measured[-1] != measured[-2]:
-                prev = timings[-2].median
-                if last > 0 and prev > 0:
-                    g = max(0.0, math.log(last / prev) / math.log(measured[-1] / measured[-2]))
-            g = 3.0 if g is None else g
-            ratio = size / measured[-1] if _numeric([size, measured[-1]]) else 1.0
-            per_call = last * max(ratio, 1.0) ** g
-            # warm-up and calibration run at least once each; each repeat lasts
-            # at least min_repeat_s (autorange) or one call, whichever is longer
-            predicted = (warmup + 1) * per_call + repeats * max(per_call, min_repeat_s)
-            if spent + predicted > budget_s:
-                skipped = sizes[i:]
-                break
-        call = make_call(size)
-        remaining = max(budget_s - spent, 1e-3)
-        timings.append(time_call(call, max_total_s=remaining, **timing_kwargs))
-        measured.append(size)
-    result = Sweep(tuple(measured), tuple(timings), tuple(skipped), budget_s,
-                   time.perf_counter() - start)
-    if result.stopped_early:
-        warnings.warn(result.message, BudgetWarning, stacklevel=2)
-    return result
-
-
-def _numeric(values) -> bool:
-    return all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in values)
-
-
-@dataclass(frozen=True)
-class Rounds:
-    """The result of :func:`time_in_rounds`: seconds per call at each size."""
-
-    sizes: tuple  # the sizes measured, in order
-    medians: tuple[float, ...]  # median over rounds of the per-call time
-    rounds: int  # rounds actually run (fewer than asked if the budget required)
-    readings: tuple[tuple[float, ...], ...] = field(repr=False)  # every reading, per size
-
-
-def time_in_rounds(
-    prepare: Callable[[object], Callable[[], object]],
-    sizes: Sequence,
-    *,
-    rounds: int = 5,
-    budget_s: float = 6.0,
-    warmup: int = 1,
-    min_repeat_s: float = 0.05,
-) -> Rounds:
-    """Time a workload at several sizes in interleaved rounds; medians over rounds.
-
-    Each round reads every size once, so a burst of other work on a shared
-    machine spoils one reading of every size rather than every reading of one
-    size, and does not bend a fitted exponent. The first round also fixes how
-    many calls make one reading at each size (autorange, as in :func:`time_call`).
-
-    Parameters
-    ----------
-    prepare : callable
-        ``prepare(size)`` builds the inputs (untimed) and returns the call to time.
-    sizes : sequence
-        The sizes, in order.
-    rounds : int
-        Rounds wanted (>= 1).
-    budget_s : float
-        If the first round shows that all rounds would overrun this, fewer are run
-        (at least one); the result says how many.
-    warmup, min_repeat_s
-        As in :func:`time_call`, for the first round.
-
-    Returns
-    -------
-    Rounds
-    """
-    if not callable(prepare):
-        raise TypeError(f"prepare must be callable, got {type(prepare).__name__}")
-    sizes = list(sizes)
-    if not sizes:
-        raise ValueError("sizes must not be empty")
-    rounds = check_int("rounds", rounds, minimum=1)
-    budget_s = check_positive_float("budget_s", budget_s)
-    calls = {i: prepare(n) for i, n in enumerate(sizes)}
-    start = time.perf_counter()
-    first = {i: time_call(calls[i], repeats=1, warmup=warmup, min_repeat_s=min_repeat_s)
-             for i in calls}
-    one_round = max(time.perf_counter() - start, 1e-9)
-    rounds = max(1, min(rounds, int(budget_s / one_round)))
-    readings = {i: [first[i].median] for i in calls}
-    for _ in range(rounds - 1):
-        for i in calls:
-            readings[i].append(time_call(calls[i], repeats=1, warmup=0, number=first[i].number).median)
-    return Rounds(
-        sizes=tuple(sizes),
-        medians=tuple(statistics.median(readings[i]) for i in calls),
-        rounds=rounds,
-        readings=tuple(tuple(readings[i]) for i in calls),
-    )
+    number = cfg.number
+    if number is None:
+        number, first = autorange(call, cfg.min_repeat_s, sync)
+        samples.append(first)
+    while len(samples) < cfg.repeats:
+        if samples and clock() + samples[-1] * number > end:
+            break  # one more repeat would overrun the budget
+        samples.append(read(call, number, sync))
+    return Timing.from_samples(samples, number, cfg.warmup)
