@@ -58,3 +58,29 @@ def test_check_prefix_is_for_argument_checks_only():
             if isinstance(node, ast.FunctionDef) and node.name.startswith("check_") and node.name not in allowed:
                 found.append(f"{path.relative_to(PACKAGE)}:{node.name}")
     assert not found, found
+
+
+def test_every_count_names_its_place_in_the_book():
+    """One hop from code to page: each public count's docstring says where the book defines it."""
+    import importlib
+    import inspect
+
+    missing = []
+    for name in ("flops", "memory", "training", "scenarios", "counting"):
+        module = importlib.import_module(f"nncomplexity.cost.{name}")
+        for attr in module.__all__:
+            obj = getattr(module, attr)
+            if callable(obj) and not isinstance(obj, type) and "Book:" not in (inspect.getdoc(obj) or ""):
+                missing.append(f"cost.{name}.{attr}")
+    assert not missing, missing
+
+
+def test_one_set_of_activation_names():
+    """The counts, the NumPy kernels and the PyTorch model know the same activations."""
+    from nncomplexity.cost.flops import ACTIVATION_NAMES
+    from nncomplexity.kernels.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+    from nncomplexity.kernels.mlp_torch import TORCH_ACTIVATIONS
+
+    assert set(TORCH_ACTIVATIONS) == set(ACTIVATION_NAMES)
+    assert set(HIDDEN_ACTIVATIONS) == set(ACTIVATION_NAMES) - {"gelu"}  # NumPy has no GELU kernel
+    assert set(ACTIVATIONS) == set(HIDDEN_ACTIVATIONS) | {"softmax"}  # softmax: output layers only

@@ -50,6 +50,8 @@ def count_flops_torch(
         when ``backward`` is false.
 
     Cost: one forward (and backward) pass of the model (none on meta tensors).
+
+    Book: chapters 1–3, the independent check of every count.
     """
     import torch
     from torch.utils.flop_counter import FlopCounterMode
@@ -85,6 +87,8 @@ def count_flops_bias_folded_torch(widths, batch: int) -> int:
         Equal to :func:`forward_flops_bias_folded` (tested).
 
     Cost: no arithmetic (meta tensors); O(L) operator calls.
+
+    Book: chapter 2, {prf:ref}`prop-bias-folded`.
     """
     import torch
     from torch.utils.flop_counter import FlopCounterMode

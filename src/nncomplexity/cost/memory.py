@@ -46,6 +46,8 @@ def dtype_bytes(dtype) -> int:
     Accepts a name from :data:`DTYPE_BYTES`, a positive int (bytes per
     element, returned as is), a NumPy dtype or scalar type (``np.float32``)
     or a torch dtype (``torch.bfloat16``; torch is not imported here).
+
+    Book: the symbol table of the introduction (bytes per number, s).
     """
     if isinstance(dtype, str):
         return DTYPE_BYTES[check_choice("dtype", dtype, DTYPE_BYTES)]
@@ -102,7 +104,10 @@ def gemm_intensity(m: int, k: int, n: int, itemsize=4) -> float:
 
 @validate_params(m=Int(minimum=1), n=Int(minimum=1), itemsize=DType())
 def gemv_bytes(m: int, n: int, itemsize=4) -> int:
-    """Compulsory bytes of (m, n) @ (n,): read the matrix and x, write y: ``(m·n + n + m)·itemsize``."""
+    """Compulsory bytes of (m, n) @ (n,): read the matrix and x, write y: ``(m·n + n + m)·itemsize``.
+
+    Book: chapter 1, {prf:ref}`thm-intensity`. Cost: O(1).
+    """
     return (m * n + n + m) * itemsize
 
 
@@ -130,7 +135,10 @@ def parameter_count(widths, bias: bool = True) -> int:
 
 @validate_params(widths=Widths(), dtype=DType(), bias=Bool())
 def parameter_bytes(widths, dtype="float32", bias: bool = True) -> int:
-    """Bytes of the parameters, ``parameter_count(widths, bias) · dtype_bytes(dtype)``."""
+    """Bytes of the parameters, ``parameter_count(widths, bias) · dtype_bytes(dtype)``.
+
+    Book: chapter 2 (the weights a batch-1 pass must read). Cost: O(L).
+    """
     return parameter_count(widths, bias) * dtype
 
 
@@ -141,6 +149,8 @@ def activation_bytes(widths, batch: int, dtype="float32") -> int:
     One tensor of shape (t, n[k]) per k = 0..L: ``t·Σ_{k=0..L} n[k]`` numbers.
     (With the pre-activations z[k] kept separately, a hidden layer holds twice
     that; see ``backward_memory_bytes`` for what is actually kept.) Cost: O(L).
+
+    Book: chapter 3, "What backprop keeps".
     """
     return batch * sum(widths) * dtype
 

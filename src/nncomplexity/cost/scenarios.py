@@ -22,13 +22,19 @@ __all__ = ["ESSAY_A_SCENARIOS", "Scenario", "equal_widths", "log_grid", "scenari
 
 @validate_params(n=Int(minimum=1), layers=Int(minimum=1))
 def equal_widths(n: int, layers: int) -> list[int]:
-    """Widths ``[n] * (L + 1)``: L square layers of width n (input included)."""
+    """Widths ``[n] * (L + 1)``: L square layers of width n (input included).
+
+    Book: chapter 2, {prf:ref}`thm-forward-equal`.
+    """
     return [n] * (layers + 1)
 
 
 @validate_params(lo=Int(minimum=1), hi=Int(minimum=1), num=Int(minimum=1))
 def log_grid(lo: int, hi: int, num: int) -> list[int]:
-    """About ``num`` distinct integers spaced evenly on a log scale from lo to hi (the sizes of a sweep)."""
+    """About ``num`` distinct integers spaced evenly on a log scale from lo to hi (the sizes of a sweep).
+
+    Book: chapter 2, the sweeps of "Measured time against width, depth and batch".
+    """
     if hi < lo:
         raise ValueError(f"hi must be >= lo = {lo}, got {hi}")
     if num == 1:
@@ -109,7 +115,10 @@ ESSAY_A_SCENARIOS: tuple[Scenario, ...] = (
 
 
 def scenario_flops(scenario: Scenario, sizes: Sequence[int]) -> list[int]:
-    """Exact forward FLOPs of ``scenario`` at each width in ``sizes``. Cost: O(Σ L)."""
+    """Exact forward FLOPs of ``scenario`` at each width in ``sizes``. Cost: O(Σ L).
+
+    Book: chapter 2, "Where essay A's O(n⁴) comes from".
+    """
     if not isinstance(scenario, Scenario):
         raise TypeError(f"scenario must be a Scenario, got {type(scenario).__name__}")
     if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:

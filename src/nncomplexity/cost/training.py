@@ -98,6 +98,8 @@ def flops_6nd(n_params, n_tokens):  # not decorated: the exact-int branch needs 
         An exact int when both arguments are ints, else a float.
 
     Cost: O(1).
+
+    Book: chapter 3, {prf:ref}`ex-training-run`.
     """
     n = Real().check("n_params", n_params)
     d = Real().check("n_tokens", n_tokens)
