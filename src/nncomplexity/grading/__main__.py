@@ -2,13 +2,14 @@
 
     python -m nncomplexity.grading SUBMISSION.ipynb [MORE.ipynb ...]
         [--gradescope results.json] [--json report.json] [--csv grades.csv]
-        [--lab lab01] [--cell-timeout 120] [--quiet]
-    python -m nncomplexity.grading --list          # every lab's tasks, points and checks
+        [--lab lab01] [--cell-timeout 120] [--memory-mb 4096] [--seed N] [--quiet]
+    python -m nncomplexity.grading --list          # every lab's tasks, points, checks, allowed helpers
 
-Each notebook is executed in a fresh kernel (errors allowed, slow cells
-interrupted) and every task is checked in that kernel; a per-task report is
-printed. ``--gradescope`` writes Gradescope's results.json (one notebook
-only); ``--csv`` writes one row per notebook (score, then each task's score).
+Each notebook runs in a fresh kernel (errors allowed, slow cells interrupted, memory limited);
+its task functions are called in a second fresh kernel that holds only them, on inputs the
+grader draws; the answers come back as plain data and are judged in this process. A per-task
+report is printed. ``--gradescope`` writes Gradescope's results.json (one notebook only);
+``--csv`` writes one row per notebook (score, then each task's score).
 """
 from __future__ import annotations
 
@@ -18,21 +19,21 @@ import json
 import sys
 from pathlib import Path
 
-from .core import LABS, lab_tasks
 from .export import write_gradescope
+from .labs import LABS, lab_tasks
 
 
 def _list_tasks() -> str:
     lines = []
     for lab, title in LABS.items():
         tasks = lab_tasks(lab)
-        total = sum(t.points for t in tasks)
-        lines.append(f"{lab}  {title}  ({total:g} points from automatic checks)")
+        lines.append(f"{lab}  {title}  ({sum(t.points for t in tasks):g} points from automatic checks)")
         for t in tasks:
             pts = "by hand" if t.manual else f"{t.points:g} pt"
-            names = ", ".join(t.names) or "-"
-            lines.append(f"  Task {t.id:<4} {pts:>7}  {t.title}  [{names}]")
+            lines.append(f"  Task {t.id:<4} {pts:>7}  {t.title}  [{', '.join(t.names) or '-'}]")
             lines.append(f"             checks: {t.tests}")
+            if t.helpers is not None:
+                lines.append(f"             may use: {t.helpers.describe()}")
         lines.append("")
     return "\n".join(lines)
 
@@ -45,8 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gradescope", type=Path, metavar="PATH", help="write Gradescope's results.json here")
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the full report(s) as JSON here")
     parser.add_argument("--csv", type=Path, metavar="PATH", help="write one row per notebook here")
-    parser.add_argument("--cell-timeout", type=int, default=120, metavar="S",
+    parser.add_argument("--cell-timeout", type=float, default=120, metavar="S",
                         help="interrupt a cell after S seconds (default 120)")
+    parser.add_argument("--memory-mb", type=int, default=4096, metavar="MB",
+                        help="address-space limit of the kernels in MiB (default 4096; 0: none)")
+    parser.add_argument("--seed", type=int, help="seed of the grader's inputs (default: a fresh one per notebook)")
     parser.add_argument("--quiet", action="store_true", help="print one line per notebook")
     parser.add_argument("--list", action="store_true", help="list every lab's tasks and exit")
     args = parser.parse_args(argv)
@@ -65,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
 
     reports = []
     for path in args.notebooks:
-        report = grade_notebook(path, lab=args.lab, cell_timeout=args.cell_timeout)
+        report = grade_notebook(path, lab=args.lab, cell_timeout=args.cell_timeout, memory_mb=args.memory_mb,
+                                seed=args.seed)
         reports.append(report)
         if args.quiet:
             print(f"{path}: {report.score:g}/{report.max_score:g}")
