@@ -88,7 +88,8 @@ def forward_flops(widths, batch: int) -> int:
     Cost: O(L) integer operations.
     """
     n, t = widths, batch
-    return sum(matmul_flops(t, n[k - 1], n[k]) for k in range(1, len(n)))  # Z = A @ W.T per layer
+    # layer k: Z = A @ W.T, (t, n[k-1]) @ (n[k-1], n[k])
+    return sum(matmul_flops(t, n[k - 1], n[k]) for k in range(1, len(n)))
 
 
 @validate_params(widths=Widths(), batch=Int(minimum=1))
@@ -132,9 +133,11 @@ def backward_flops(widths, batch: int, input_grad: bool = False) -> int:
     Book: chapter 3, {prf:ref}`thm-backward-cost`. Cost: O(L).
     """
     n, t = widths, batch
-    weight_grads = sum(matmul_flops(n[k], t, n[k - 1]) for k in range(1, len(n)))  # δᵀ @ A
-    first = 1 if input_grad else 2  # layer 1 passes δ down only to an input that needs it
-    deltas = sum(matmul_flops(t, n[k], n[k - 1]) for k in range(first, len(n)))  # δ @ W
+    # layer k: the weight gradient δᵀ @ A, (n[k], t) @ (t, n[k-1])
+    weight_grads = sum(matmul_flops(n[k], t, n[k - 1]) for k in range(1, len(n)))
+    # δ passed down, δ @ W, (t, n[k]) @ (n[k], n[k-1]); layer 1's only if the input needs it
+    first = 1 if input_grad else 2
+    deltas = sum(matmul_flops(t, n[k], n[k - 1]) for k in range(first, len(n)))
     return weight_grads + deltas
 
 
