@@ -223,6 +223,8 @@ SUBMISSIONS = {
         ((lambda m, k, n: m * n * (2 * k - 1),), ["k − 1 additions"]),
         ((lambda m, k, n: 2 * n ** 3,), ["square"]),
         ((lambda m, k, n: 2 * m * k * n / 7,), ["whole number"]),
+        ((lambda m, k, n: 2.0 * m * k * n,), ["is the float 48.0", "not an exact integer", "int(...)"]),
+        ((lambda m, k, n: float(2 * m * k * n),), ["is the float 48.0"]),
         ((lambda m, k, n: 2 * max(m, 1) * k * n,), ["m=0"]),  # caught by the edge case, not by random shapes
     ]),
     "1.3": ((SIZES, [1e-7 * n ** 3 * e for n, e in zip(SIZES, _noise)]), [
@@ -267,7 +269,9 @@ SUBMISSIONS = {
         ((lambda w, t: 0,), ["saw no product"]),
     ]),
     "2.4": (({"width": 2, "depth": 1, "batch": 1},), [
-        (({"width": 3, "depth": 1, "batch": 1},), ["2 of 3 right", "width", "essay A"]),
+        (({"width": 3, "depth": 1, "batch": 1},), ["2 of 3 right", "width", "L = n layers and one sample",
+                                                   "t = n samples"]),
+        (({"width": 4, "depth": 1, "batch": 1},), ["2 of 3 right", "essay A", "L = n layers, t = n samples"]),
         (({"width": 4, "depth": 2, "batch": 0},), ["0 of 3 right", "depth", "batch"]),
         (({"width": 2},), ["no entry for depth, batch"]),
         (([2, 1, 1],), ["should be a dict"]),
@@ -437,6 +441,11 @@ def test_an_always_equal_object_is_not_an_answer():
     assert_fail(check_task("1.2", lambda m, k, n: Yes()), "a Yes object, not plain data")
     assert_fail(check_task("1.1", lambda A, B: [[Yes()]]), "holds a Yes object")
     assert_fail(check_task("1.2", lambda m, k, n: Int(7)), "is 7; expected 48")  # compared by its plain value
+
+
+def test_task_1_2_accepts_numpy_integers():
+    assert_pass(check_task("1.2", lambda m, k, n: np.int64(2) * m * k * n))
+    assert_pass(check_task("1.2", lambda m, k, n: int(np.int32(2) * np.int32(m) * np.int32(k)) * n))
 
 
 # =========================================================================== reading code: what a task may use

@@ -4,7 +4,7 @@ A CPU's peak is a product of four numbers::
 
     peak = cores × clock × SIMD lanes × FLOPs per lane per cycle
 
-For this book's 2-core AVX-512 machine at 2.6 GHz, in float32:
+For a 2-core AVX-512 machine at 2.6 GHz with two FMA units per core, in float32:
 ``2 × 2.6e9 × 16 × 4 = 332.8 GFLOP/s``. The function :func:`theoretical_peak`
 reads the first three from ``/proc/cpuinfo`` (or from text passed in, so it
 can be tested anywhere) and assumes the fourth. The assumptions, which
@@ -23,15 +23,23 @@ can be tested anywhere) and assumes the fourth. The assumptions, which
    scalar (one lane). Lanes = width / (8 × bytes per element): 16 float32 or 8
    float64 lanes in 512 bits.
 4. **FLOPs per lane per cycle.** With the ``fma`` flag, ``fma_units`` fused
-   multiply-add units per core (default 2, as on Intel cores since Haswell and
-   on Xeon Gold/Platinum for 512-bit vectors; some Xeon Silver/Bronze parts have
-   one 512-bit unit: pass ``fma_units=1``), each 2 FLOPs per lane: 4 in all.
-   Without FMA, one add and one multiply port: 2.
+   multiply-add units per core, each 2 FLOPs per lane per cycle: 4 with the
+   default of 2. Two units of the full register width is right for 256-bit
+   AVX2 on Intel cores since Haswell and AMD cores since Zen 2, and for 512-bit
+   vectors on Xeon Scalable Gold 6xxx and Platinum parts. It is *wrong* for
+   many AVX-512 parts, which have one 512-bit FMA unit (Xeon Bronze and Silver,
+   some Gold 5xxx, client Ice Lake and Tiger Lake), and for AMD Zen 4, which
+   runs a 512-bit FMA on its two 256-bit units: their 512-bit peak is half the
+   default figure (pass ``fma_units=1``). cpuinfo does not say which, so with
+   the default the figure is an upper bound. Without FMA, one add and one
+   multiply port: 2.
 
 Matrix engines (Intel AMX, GPU tensor cores) are not counted: they do not run
 float32 or float64 GEMM. The measured counterpart, :func:`measure_gemm_rate`,
 is the rate of the best kernel we have (NumPy's BLAS) on a large product; a
 well-tuned BLAS reaches 70–90 % of the theoretical figure on a quiet machine.
+
+Book: chapter 1, "The constant that big-O hides".
 """
 from __future__ import annotations
 
@@ -68,9 +76,10 @@ class PeakEstimate:
     ghz: float  # clock assumed, GHz
     simd_bits: int  # vector register width used (0: scalar)
     lanes: int  # elements per vector register for dtype
-    flops_per_lane_cycle: int  # 4 with two FMA units, 2 without FMA
+    flops_per_lane_cycle: int  # 2 per FMA unit (4 with two), 2 without FMA
     instruction_set: str  # e.g. "AVX-512 with FMA"
     model: str  # CPU model name
+    fma_units: int = 2  # FMA units per core assumed (0 when the CPU has no FMA)
 
     @property
     def gflops(self) -> float:
@@ -129,8 +138,10 @@ def theoretical_peak(cpuinfo: str | CpuInfo | None = None, *, dtype: str = "floa
     ghz : float, optional
         Override the clock (needed when cpuinfo states none, e.g. on ARM).
     fma_units : int
-        Fused multiply-add units per core (1 or more), used only when the
-        ``fma`` flag is present. See the module docstring for the assumptions.
+        Fused multiply-add units per core of the full vector width (1 or more),
+        used only when the ``fma`` flag is present. Default 2: right for AVX2 on
+        Intel since Haswell and AMD since Zen 2, too high for the many AVX-512
+        parts with one 512-bit unit. See the module docstring.
 
     Returns
     -------
@@ -147,6 +158,8 @@ def theoretical_peak(cpuinfo: str | CpuInfo | None = None, *, dtype: str = "floa
     Notes
     -----
     Cost: O(len(cpuinfo)).
+
+    Book: chapter 1, "The constant that big-O hides" (the assumptions are stated there).
     """
     check_choice("dtype", dtype, _PEAK_DTYPES)
     fma_units = check_int("fma_units", fma_units, minimum=1)
@@ -188,6 +201,7 @@ def theoretical_peak(cpuinfo: str | CpuInfo | None = None, *, dtype: str = "floa
         flops_per_lane_cycle=per_lane,
         instruction_set=_instruction_set(bits, fma),
         model=info.model,
+        fma_units=fma_units if fma else 0,
     )
 
 

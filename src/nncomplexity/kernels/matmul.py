@@ -229,6 +229,10 @@ def matmul_strassen(A: np.ndarray, B: np.ndarray, *, cutoff: int = 128) -> np.nd
 
     Cost: Θ(n^log2(7)) ≈ Θ(n^2.807) FLOPs for n×n inputs, with a constant larger
     than the naive 2·n³; slightly less accurate than GEMM in floating point.
+    ``cost.strassen.strassen_plan`` gives the exact schedule and count, padding
+    included: an odd size such as 181 is padded to 182 and ends in 91×91 leaves.
+
+    Book: chapter 1, {prf:ref}`thm-strassen`.
     """
     check_operands(A, B)
     cutoff = check_int("cutoff", cutoff, minimum=1)

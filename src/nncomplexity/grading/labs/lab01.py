@@ -6,6 +6,7 @@ References: NumPy's BLAS product (``kernels.matmul.matmul_blas``), ``cost.flops.
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
@@ -19,6 +20,21 @@ EXPONENT_RANGE = (2.3, 3.7)
 # (m, k, n): generic and non-square first (they tell mistakes apart best), then the edges.
 SHAPES = [(2, 3, 4), (5, 2, 6), (3, 3, 3), (1, 1, 1), (4, 1, 3), (1, 5, 1), (3, 0, 2), (0, 3, 2)]
 LOOSE = dict(rtol=1e-5, atol=1e-6)
+
+
+class IntCount(Count):
+    """An exact count that must be an integer (Python or NumPy int): 48.0 is refused with a diagnosis."""
+
+    def coerce(self, case, value):
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            return super().coerce(case, value)
+        if isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(float(value)) \
+                and float(value).is_integer():
+            raise CheckFailed(
+                f"{self.what} {case.on} is the float {value!r}: the right number, but not an exact integer. "
+                "A float holds integers exactly only up to 2⁵³, so large counts go wrong; keep the arithmetic "
+                "in integers (2 * m * k * n, not 2.0 * m * k * n; // instead of /), or return int(...)")
+        return super().coerce(case, value)
 
 
 def _flops(m, k, n):
@@ -145,7 +161,8 @@ TASKS = [
     Task("1.2", "count the FLOPs of a matrix product", 2, ("matmul_flop_count",),
          "matmul_flop_count(m, k, n) against the library's matmul_flops on 9 shapes (random, 1×1×1, m = 0, k = 1, "
          "a large one); diagnoses multiply-adds counted instead of FLOPs, 2k − 1 per entry, square-only formulas, "
-         "non-integer counts", cases=_count_cases, reference=_flops, answer=Count(), helpers=NUMPY,
+         "non-integer counts and floats (an exact count is an int)", cases=_count_cases, reference=_flops,
+         answer=IntCount(), helpers=NUMPY,
          mistakes=(
              Mistake(MULTIPLY_ADDS + " (a multiplication and an addition)",
                      when=lambda got, want, m, k, n: got == m * k * n),
