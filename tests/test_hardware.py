@@ -77,6 +77,10 @@ def test_peak_avx512_fma():
     p64 = theoretical_peak(XEON, dtype="float64")
     assert p64.lanes == 8 and p64.flops_per_s == pytest.approx(p.flops_per_s / 2, rel=1e-12)
     assert theoretical_peak(XEON, fma_units=1).flops_per_s == pytest.approx(p.flops_per_s / 2)
+    # The assumption is recorded: one 512-bit FMA unit (Xeon Silver, Zen 4) gives 2 FLOP/lane/cycle.
+    one = theoretical_peak(XEON, fma_units=1)
+    assert (p.fma_units, one.fma_units, one.flops_per_lane_cycle) == (2, 1, 2)
+    assert "166.4 GFLOP/s" in theoretical_peak(XEON, ghz=2.6, fma_units=1).formula
     assert theoretical_peak(XEON, ghz=2.0, cores=1).flops_per_s == pytest.approx(2e9 * 16 * 4)
     assert "332.8 GFLOP/s" in theoretical_peak(XEON, ghz=2.6).formula
 
@@ -87,9 +91,18 @@ def test_peak_uses_nominal_clock_and_physical_cores():
     assert p.flops_per_s == pytest.approx(4 * 3.4e9 * 8 * 4)  # 8 float32 lanes in 256 bits
 
 
+def test_peak_docstring_states_the_fma_assumption():
+    import nncomplexity.hardware.peak as peak_module
+
+    doc = peak_module.__doc__
+    assert "one 512-bit FMA unit" in doc and "upper bound" in doc and "fma_units=1" in doc
+    assert "since Haswell" in doc and "Zen 2" in doc
+
+
 def test_peak_without_fma_and_on_arm():
     p = theoretical_peak(SANDY, dtype="float64")
     assert p.flops_per_lane_cycle == 2 and p.instruction_set == "AVX/AVX2 without FMA"
+    assert p.fma_units == 0  # no FMA: the units assumed are recorded as none
     assert p.flops_per_s == pytest.approx(4 * 2.6e9 * 4 * 2)
     with pytest.raises(ValueError, match="ghz"):
         theoretical_peak(ARM)
@@ -190,6 +203,11 @@ def test_measure_bandwidth_small_and_checks():
     assert bw.bytes_per_s > 0 and bw.gb_per_s == bw.bytes_per_s / 1e9
     tri = measure_bandwidth("triad", mbytes=1, threads=1, block_kbytes=64, repeats=2)
     assert tri.bytes_counted == 3 * tri.array_bytes
+    # the read-only stream counts one array; sizes that are not whole rows of 512 leave a tail
+    for mbytes, threads in [(1, 1), (1.001, 2), (0.0001, 2)]:
+        read = measure_bandwidth("read", mbytes=mbytes, threads=threads, repeats=2)
+        assert read.kind == "read" and read.bytes_counted == read.array_bytes > 0 and read.gb_per_s > 0
+        assert read.best_seconds <= read.seconds and read.best_gb_per_s >= read.gb_per_s
     with pytest.raises(ValueError, match="kind"):
         measure_bandwidth("scale")
     with pytest.raises(ValueError, match="mbytes"):

@@ -23,7 +23,9 @@ The byte counts and intensities themselves are analytic counts and live in
   stays below ``2 / s`` (0.5 FLOP/byte in float32) at every size: memory-bound.
 
 :func:`measure_bandwidth` measures ``β`` the way STREAM does (copy and triad
-over arrays much larger than the L2 caches), with NumPy and one thread per core.
+over arrays much larger than the L2 caches), with NumPy and one thread per core,
+and adds a read-only stream (one large array read, almost nothing written): the
+traffic of a matrix–vector product, which reads its matrix once.
 """
 from __future__ import annotations
 
@@ -33,7 +35,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from threadpoolctl import threadpool_limits
+
 from .._validate import Positive1D, check_choice, check_int, check_positive_float
+
+_ROW = 512  # numbers per row of the read-only stream's matrix–vector products
 
 __all__ = [
     "Bandwidth",
@@ -79,15 +85,21 @@ class Bandwidth:
     """A measured memory bandwidth."""
 
     bytes_per_s: float  # bytes counted / median time
-    kind: str  # "copy" (b = a) or "triad" (a = b + s·c)
+    kind: str  # "copy" (b = a), "triad" (a = b + s·c) or "read" (sum of a)
     array_bytes: int  # size of each array
-    bytes_counted: int  # STREAM's count per call: 2 arrays for copy, 3 for triad
+    bytes_counted: int  # per call: 2 arrays for copy, 3 for triad (STREAM's counts), 1 for read
     threads: int  # threads that shared the work
     seconds: float  # median time per call
+    best_seconds: float = float("nan")  # fastest repeat: STREAM's statistic, least disturbed by other work
 
     @property
     def gb_per_s(self) -> float:
         return self.bytes_per_s / 1e9
+
+    @property
+    def best_gb_per_s(self) -> float:
+        """Bytes counted / fastest repeat, in GB/s (what STREAM itself reports)."""
+        return self.bytes_counted / self.best_seconds / 1e9
 
 
 def measure_bandwidth(kind: str = "triad", *, mbytes: float = 64, threads: int | None = None,
@@ -95,7 +107,12 @@ def measure_bandwidth(kind: str = "triad", *, mbytes: float = 64, threads: int |
     """Measure memory bandwidth STREAM-style with NumPy, one chunk per thread.
 
     ``copy``: ``b[:] = a``, counted as 2 arrays moved. ``triad``:
-    ``a[:] = b + 3·c``, counted as 3 arrays, as STREAM counts them. NumPy would
+    ``a[:] = b + 3·c``, counted as 3 arrays, as STREAM counts them. ``read``:
+    the row sums of ``a`` viewed as rows of 512 numbers, by BLAS (one
+    ``(rows, 512) @ ones(512)`` product per thread, one BLAS thread each):
+    1 array counted, the matrix traffic of a matrix–vector product, with no
+    write-allocate traffic and a vectorised loop (NumPy's own ``sum`` is slower
+    than memory on one core of some machines). NumPy would
     make the triad two full passes (``a = 3·c``, then ``a += b``: 5 arrays of
     traffic), so each thread walks its chunk in blocks of ``block_kbytes`` that
     stay in cache between the two passes: memory then sees 3 arrays, as in
@@ -105,7 +122,7 @@ def measure_bandwidth(kind: str = "triad", *, mbytes: float = 64, threads: int |
 
     Parameters
     ----------
-    kind : {"copy", "triad"}
+    kind : {"copy", "triad", "read"}
     mbytes : float
         Size of each float64 array in MiB; keep it well above the L2 caches.
     threads : int, optional
@@ -119,11 +136,14 @@ def measure_bandwidth(kind: str = "triad", *, mbytes: float = 64, threads: int |
     -------
     Bandwidth
 
-    Cost: 2 (copy) or 3 (triad) arrays of ``mbytes`` MiB; about ``repeats + 2`` passes.
+    Cost: 2 (copy), 3 (triad) or 1 (read) arrays of ``mbytes`` MiB; about ``repeats + 2`` passes.
+
+    Book: {prf:ref}`thm-forward-exact`'s chapter compares the read-only stream with a
+    one-sample forward pass, whose weights are read once and used once.
     """
     from ..measure.timing import time_call
 
-    check_choice("kind", kind, {"copy", "triad"})
+    check_choice("kind", kind, {"copy", "triad", "read"})
     mbytes = check_positive_float("mbytes", mbytes)
     if threads is None:
         threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -132,8 +152,10 @@ def measure_bandwidth(kind: str = "triad", *, mbytes: float = 64, threads: int |
     repeats = check_int("repeats", repeats, minimum=1)
     size = max(int(mbytes * 2**20) // 8, threads)  # float64 elements per array
     a = np.ones(size)
-    b = np.full(size, 2.0)
+    b = np.full(size, 2.0) if kind != "read" else None
     c = np.full(size, 0.5) if kind == "triad" else None
+    sums = np.zeros(threads)  # kept, so the reads are not dead code
+    ones_row = np.ones(_ROW)
     bounds = np.linspace(0, size, threads + 1).astype(int)
     chunks = list(zip(bounds[:-1], bounds[1:]))
 
@@ -146,17 +168,24 @@ def measure_bandwidth(kind: str = "triad", *, mbytes: float = 64, threads: int |
             np.multiply(c[s:e], 3.0, out=a[s:e])  # a-block now in cache
             np.add(a[s:e], b[s:e], out=a[s:e])  # reads it back from cache, b from memory
 
-    work = copy_chunk if kind == "copy" else triad_chunk
-    with ThreadPoolExecutor(max_workers=threads) as pool:
+    def read_chunk(lo, hi):
+        whole = lo + (hi - lo) // _ROW * _ROW  # rows of 512; a short tail is summed on its own
+        rows = a[lo:whole].reshape(-1, _ROW)  # (r, 512)
+        total = float((rows @ ones_row).sum()) + float(a[whole:hi].sum())  # (r, 512) @ (512,) -> (r,)
+        sums[np.searchsorted(bounds, lo, side="right") - 1] = total
+
+    work = {"copy": copy_chunk, "triad": triad_chunk, "read": read_chunk}[kind]
+    with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=threads) as pool:
         def run():
             for f in [pool.submit(work, lo, hi) for lo, hi in chunks]:
                 f.result()
 
         timing = time_call(run, repeats=repeats, warmup=1)
-    arrays = 2 if kind == "copy" else 3
+    arrays = {"copy": 2, "triad": 3, "read": 1}[kind]
     counted = arrays * size * 8
     return Bandwidth(bytes_per_s=counted / timing.median, kind=kind, array_bytes=size * 8,
-                     bytes_counted=counted, threads=threads, seconds=timing.median)
+                     bytes_counted=counted, threads=threads, seconds=timing.median,
+                     best_seconds=timing.minimum)
 
 
 def plot_roofline(ax, peak: float, bandwidth: float, *, intensity_range=(1 / 16, 1024),

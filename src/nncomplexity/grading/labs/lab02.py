@@ -61,9 +61,13 @@ def judge_predicted(predicted_exponents) -> str:
             wrong.append(f"{key}: {value!r} is not a number")
         elif float(value) != want:
             hint = _WHY[key]
-            if key == "width" and float(value) in (3, 4):
-                hint = (f"{value:g} would need the batch (n³) or the batch and the depth (n⁴) to grow with the width "
-                        "too, essay A's assumption; here only the width changes")
+            if key == "width" and float(value) == 3:
+                hint = ("3 is the exponent when one more quantity grows with the width: the depth (L = n layers "
+                        "and one sample, Θ(n³), the chapter's central case) or the batch (t = n samples through "
+                        "a fixed depth); here only the width changes")
+            elif key == "width" and float(value) == 4:
+                hint = ("4 is essay A's n⁴: the depth and the batch both grow with the width (L = n layers, "
+                        "t = n samples); here only the width changes")
             wrong.append(f"{key}: your {value!r} is not right ({hint})")
     if wrong:
         raise CheckFailed(f"{3 - len(wrong)} of 3 right. " + "; ".join(wrong), fraction=(3 - len(wrong)) / 3)
@@ -190,8 +194,9 @@ TASKS = [
          ),
          passed="PyTorch's FlopCounterMode agrees with the exact count on {n} networks"),
     Task("2.4", "predict how time grows with width, depth and batch", 3, ("predicted_exponents",),
-         "the three predicted exponents exactly (1 point each): 2 for width, 1 for depth, 1 for batch; diagnoses "
-         "essay A's n³/n⁴ answers", kind="values", judge=judge_predicted),
+         "the three predicted exponents exactly (1 point each): 2 for width, 1 for depth, 1 for batch; "
+         "diagnoses n³ (depth L = n with one sample, or batch t = n) and essay A's n⁴ (both)",
+         kind="values", judge=judge_predicted),
     Task("2.5", "measure how time grows with width, depth and batch", 1, ("measured_exponents",),
          "measured exponents (PowerLawFit or numbers) within generous ranges: width "
          f"{list(MEASURED_RANGES['width'])}, depth {list(MEASURED_RANGES['depth'])}, batch "
