@@ -1,8 +1,10 @@
 """FLOPs of a whole training run: exact for an MLP, and the 6·N·D rule of thumb.
 
 Total training cost = (number of steps) × (cost per step). The number of
-steps is a choice (epochs, batch size) or is set by the accuracy wanted and
-the conditioning of the problem; it does not follow from the width.
+steps is a choice (epochs, batch size) or is set by the accuracy wanted, the
+conditioning of the problem and the data; it is not fixed by the width. (In
+compute-optimal training of large models, data and steps are scaled together
+with model size by choice: Kaplan et al. 2020; Hoffmann et al. 2022.)
 """
 from __future__ import annotations
 
@@ -82,8 +84,10 @@ def flops_6nd(n_params, n_tokens):  # not decorated: the exact-int branch needs 
     """Training compute by the rule of thumb ``C ≈ 6·N·D`` (Kaplan et al. 2020).
 
     Per token a forward pass costs ≈ 2N FLOPs (one multiply-add per parameter)
-    and the backward pass ≈ 4N, so training on D tokens costs ≈ 6·N·D. It
-    ignores attention's context-length term and all elementwise work. For
+    and the backward pass ≈ 4N, so training on D tokens costs ≈ 6·N·D. N
+    excludes embedding parameters, whose forward pass is a lookup (no
+    multiply-adds). It ignores attention's context-length term and all
+    elementwise work. For
     GPT-3, ``flops_6nd(GPT3_PARAMS, GPT3_TOKENS)`` = 3.15e23, close to the
     3.14e23 its paper reports.
 

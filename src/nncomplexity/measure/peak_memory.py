@@ -12,6 +12,8 @@ Two measurements to set beside the exact counts of :mod:`nncomplexity.cost.memor
 - :func:`saved_tensor_bytes` counts the bytes PyTorch's autograd keeps from a
   forward pass for the backward pass, through
   ``torch.autograd.graph.saved_tensors_hooks``.
+- :func:`training_state_bytes` reads, after an optimiser step, the bytes of the
+  parameters, their ``.grad`` tensors and the optimiser's state tensors.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # annotations only; torch is imported when needed
     import torch
 
-__all__ = ["PeakMemory", "peak_traced_bytes", "saved_tensor_bytes"]
+__all__ = ["PeakMemory", "peak_traced_bytes", "saved_tensor_bytes", "training_state_bytes"]
 
 
 @dataclass(frozen=True)
@@ -108,3 +110,44 @@ def saved_tensor_bytes(model: "torch.nn.Module", x: "torch.Tensor") -> int:
     with torch.enable_grad(), torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
         model(x)
     return sum(saved.values())
+
+
+def training_state_bytes(model: "torch.nn.Module", optimizer: "torch.optim.Optimizer") -> dict[str, int]:
+    """Bytes PyTorch holds for a model's parameters, gradients and optimiser state.
+
+    Read after at least one ``optimizer.step()`` (state is created lazily).
+    Each tensor's ``numel() * element_size()``; the optimiser's scalar state
+    (Adam's ``step``, one per parameter tensor) is reported apart from the
+    per-parameter state (``momentum_buffer``, ``exp_avg``, ``exp_avg_sq``).
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+    optimizer : torch.optim.Optimizer
+
+    Returns
+    -------
+    dict
+        ``weights``, ``gradients``, ``optimizer_state`` and ``step_counters``, in bytes.
+
+    Cost: one pass over the parameters and the state.
+    """
+    import torch
+
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
+
+    def nbytes(tensor) -> int:
+        return tensor.numel() * tensor.element_size()
+
+    params = list(model.parameters())
+    out = {"weights": sum(nbytes(p) for p in params),
+           "gradients": sum(nbytes(p.grad) for p in params if p.grad is not None),
+           "optimizer_state": 0, "step_counters": 0}
+    for state in optimizer.state.values():
+        for name, value in state.items():
+            if isinstance(value, torch.Tensor):
+                out["step_counters" if name == "step" else "optimizer_state"] += nbytes(value)
+    return out
