@@ -4,6 +4,7 @@
 - ``bench_matmul.py``: the matrix-product kernels against BLAS, PyTorch and the peak;
 - ``bench_notebooks.py``: each notebook's run time and peak memory against the
   60 s / 2 GB goal.
+- ``bench_train.py``: the batched trainer against training the same models one at a time.
 
 Benchmarks are not tests: they measure speed against targets and report,
 they never fail the build. Usage: python benchmarks/run_all.py [NAME ...]

@@ -41,7 +41,25 @@ OTHER_ARGS = {
     "nncomplexity.cost.training.training_flops": {"widths": lambda: [3, 4, 2], "dataset_size": lambda: 10,
                                                   "epochs": lambda: 1},
     "nncomplexity.cost.counting.count_flops_torch": {"model": _torch_model, "x": _torch_input},
+    "nncomplexity.train.loop.train_mlps": {"data": lambda: _tiny_data(), "config": lambda: _tiny_config()},
+    "nncomplexity.optim.quadratic.eigenvalues_random": {"rng": lambda: np.random.default_rng(0)},
+    "nncomplexity.optim.methods.run_method": {"f": lambda: np.sum, "grad": lambda: np.ones_like,
+                                              "x0": lambda: np.zeros(3)},
 }
+
+
+def _tiny_data():
+    from nncomplexity.data import teacher_student
+
+    return teacher_student(8, 4, widths=[3, 4], seed=0)[0]  # fits the Widths rule's example [3, 4]
+
+
+def _tiny_config():
+    from nncomplexity.train import TrainConfig
+
+    return TrainConfig(steps=2, batch_size=4)
+
+
 SLOW = {"nncomplexity.workloads.forward_callable", "nncomplexity.kernels.mlp_torch.mlp_torch"}
 
 
