@@ -170,3 +170,24 @@ def test_validators_name_the_argument():
         check_positive_float("eps", float("inf"))
     with pytest.raises(ValueError, match="kind must be one of"):
         check_choice("kind", "x", {"a", "b"})
+
+
+def test_palette_png_is_smaller_and_keeps_the_plot():
+    import io
+
+    from PIL import Image
+
+    from nncomplexity.plotting import figure_png
+
+    fig, ax = new_figure()
+    for k in range(4):
+        ax.plot(np.arange(50), np.sin(np.arange(50) / (k + 2)), label=f"series {k}")
+    ax.legend()
+    full, small = figure_png(fig, dpi=72), figure_png(fig, dpi=72, colors=64)
+    assert len(small) < len(full)
+    a, b = Image.open(io.BytesIO(full)), Image.open(io.BytesIO(small))
+    assert a.size == b.size and b.mode == "P"
+    diff = np.abs(np.asarray(a.convert("RGB"), dtype=int) - np.asarray(b.convert("RGB"), dtype=int))
+    assert diff.mean() < 3  # the same picture, to the eye
+    with pytest.raises(ValueError, match="colors"):
+        figure_png(fig, colors=1)

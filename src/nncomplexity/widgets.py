@@ -66,7 +66,7 @@ def render_frame(result) -> str:
         return str(result)
     if isinstance(result, plt.Figure):
         try:
-            return figure_html(result, dpi=72)
+            return figure_html(result, dpi=72, colors=64)  # frames add up: a palette keeps pages light
         finally:
             plt.close(result)
     if isinstance(result, dict):
