@@ -17,6 +17,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from lab_answers import LOOPS
 
 from nncomplexity.cost.flops import forward_flops, matmul_flops, training_step_flops
 from nncomplexity.cost.memory import parameter_count
@@ -455,22 +456,12 @@ def examine(*cells, name="matmul_loops", task="1.1"):
 
 
 HEAD = "import numpy as np\n"
-LOOP = """
-def matmul_loops(A, B):
-    m, k = A.shape
-    C = np.zeros((m, B.shape[1]))
-    for i in range(m):
-        for j in range(B.shape[1]):
-            for p in range(k):
-                C[i, j] += A[i, p] * B[p, j]
-    return C
-"""
 
 
 def test_reading_code_accepts_loops_and_collects_what_they_need():
-    findings, needed = examine(HEAD + "import nncomplexity.grading\n", LOOP, "print(matmul_loops(np.eye(2), 1))")
+    findings, needed = examine(HEAD + "import nncomplexity.grading\n", LOOPS, "print(matmul_loops(np.eye(2), 1))")
     assert findings == []
-    assert [b.text() for b in needed] == ["import numpy as np", LOOP.strip()]
+    assert [b.text() for b in needed] == ["import numpy as np", LOOPS.strip()]
 
 
 @pytest.mark.parametrize("body, seen", [
@@ -505,7 +496,7 @@ def test_reading_code_follows_helpers_aliases_and_rebinding():
     assert any("numpy.dot" in f and "code cell 2" in f for f in helper)
     alias = examine(HEAD + "mm = np.matmul\n", "def matmul_loops(A, B):\n    return mm(A, B)\n")[0]
     assert any("numpy.matmul" in f for f in alias)
-    rebound = examine(HEAD, LOOP, "matmul_loops = np.matmul\n")[0]
+    rebound = examine(HEAD, LOOPS, "matmul_loops = np.matmul\n")[0]
     assert any("binds matmul_loops again after its def" in f and "code cell 3" in f for f in rebound)
     assigned = examine(HEAD, "matmul_loops = np.matmul\n")[0]
     assert any("must be a function you write with def" in f for f in assigned)
@@ -541,7 +532,7 @@ def test_reading_code_a_name_never_defined():
 
 
 def test_a_statement_sharing_its_line_is_run_alone():
-    _, needed = examine("import numpy as np; x = 1\n", LOOP)
+    _, needed = examine("import numpy as np; x = 1\n", LOOPS)
     assert needed[0].text() == "import numpy as np"
 
 

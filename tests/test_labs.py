@@ -28,6 +28,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from lab_answers import LOOPS
 
 from nncomplexity.grading import LABS, grade_notebook, lab_tasks
 from nncomplexity.grading.runtime import SENTINEL
@@ -265,16 +266,6 @@ def test_instructor_page_matches_the_labs():
 
 
 # =========================================================================== adversarial submissions
-LOOPS = """
-def matmul_loops(A, B):
-    m, k = A.shape
-    C = np.zeros((m, B.shape[1]))
-    for i in range(m):
-        for j in range(B.shape[1]):
-            for p in range(k):
-                C[i, j] += A[i, p] * B[p, j]
-    return C
-"""
 
 
 def minimal(tmp_path: Path, name: str, *cells: str, lab: str = "lab01") -> Path:
