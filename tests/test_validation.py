@@ -10,8 +10,10 @@ message names the argument. Adding a rule adds its tests.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import pkgutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -46,6 +48,18 @@ OTHER_ARGS = {
     "nncomplexity.optim.methods.run_method": {"f": lambda: np.sum, "grad": lambda: np.ones_like,
                                               "x0": lambda: np.zeros(3)},
 }
+
+
+# Each topic may keep its own table in tests/validation_args_<topic>.py (a dict OTHER_ARGS of the
+# same shape), so that packages written side by side do not edit one shared dict.
+for _path in sorted(Path(__file__).parent.glob("validation_args_*.py")):
+    _spec = importlib.util.spec_from_file_location(_path.stem, _path)
+    _module = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(_module)
+    for _name, _args in _module.OTHER_ARGS.items():
+        if _name in OTHER_ARGS:
+            raise RuntimeError(f"{_path.name}: {_name} already has its extra arguments elsewhere")
+        OTHER_ARGS[_name] = _args
 
 
 def _tiny_data():
