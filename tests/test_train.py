@@ -65,7 +65,8 @@ def test_result_structure_and_flops(small):
     assert isinstance(run, TrainResult) and run.n_models == 5 and run.steps == run.steps_planned == 23
     assert not run.stopped_by_budget and run.status == "completed 23 steps"
     assert run.history_steps[-1] == 23 and len(run.history_steps) == 4
-    assert run.history_loss.shape == run.history_test_loss.shape == (4, 5)
+    assert run.history_loss.shape == run.history_test_loss.shape == run.history_test_accuracy.shape == (4, 5)
+    assert np.allclose(run.history_test_accuracy[-1], run.test_accuracy)
     for a in (run.train_loss, run.train_accuracy, run.test_loss, run.test_accuracy, run.flops):
         assert a.shape == (5,) and np.all(np.isfinite(a))
     assert run.flops.tolist() == [training_step_flops([6, 8, 3], 16) * 23] * 5

@@ -12,7 +12,11 @@ from ..kernels.mlp_torch import TORCH_ACTIVATIONS
 if TYPE_CHECKING:  # annotations only
     import torch
 
-__all__ = ["OPTIMIZERS", "TrainConfig", "TrainResult"]
+__all__ = ["LOSSES", "OPTIMIZERS", "TrainConfig", "TrainResult"]
+
+LOSSES = ("cross_entropy", "mse")
+"""Training losses: cross-entropy on integer labels (classification), or mean squared error on float
+targets of shape (n, nL) (regression; the chapter on learning laws)."""
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 """Update rules, each as ``torch.optim`` defines it (SGD, SGD with momentum, Adam with L2 decay)."""
@@ -30,6 +34,7 @@ class TrainConfig:
     momentum: float = 0.9            # μ of "momentum" (β1 of "adam" is fixed at 0.9, β2 at 0.999)
     weight_decay: float = 0.0        # L2 coefficient added to the gradient, as torch.optim does
     activation: str = "relu"         # hidden activation (a name of kernels.mlp_torch.TORCH_ACTIVATIONS)
+    loss: str = "cross_entropy"      # "cross_entropy" (int labels) or "mse" (float targets (n, nL); LOSSES)
     seed: int = 0                    # seeds the data order (shared by all models unless own_order)
     own_order: bool = False          # each model shuffles the data with its own init seed
     time_budget_s: float | None = None  # stop cleanly once this many seconds have passed (checked before
@@ -52,6 +57,7 @@ class TrainConfig:
             raise ValueError(f"momentum must be < 1, got {self.momentum}")
         check_positive_float("weight_decay", self.weight_decay, allow_zero=True)
         check_choice("activation", self.activation, TORCH_ACTIVATIONS)
+        check_choice("loss", self.loss, LOSSES)
         check_int("seed", self.seed, minimum=0)
         if not isinstance(self.own_order, bool):
             raise TypeError(f"own_order must be a bool, got {self.own_order!r}")
@@ -73,13 +79,14 @@ class TrainResult:
     widths: list[int]                # [n0, ..., nL], the same for every model of the run
     seeds: list[int]                 # init seed of each model
     learning_rates: np.ndarray       # (M,) η of each model
-    train_loss: np.ndarray           # (M,) mean cross-entropy on the whole training set, at the end
-    train_accuracy: np.ndarray       # (M,) fraction correct on the training set
+    train_loss: np.ndarray           # (M,) mean cross-entropy (MSE with loss="mse") on the whole training set
+    train_accuracy: np.ndarray       # (M,) fraction correct on the training set (NaN with loss="mse")
     test_loss: np.ndarray            # (M,) on the test set (NaN when there is none)
     test_accuracy: np.ndarray        # (M,)
     history_steps: list[int]         # steps at which the history was taken
     history_loss: np.ndarray         # (checkpoints, M) training mini-batch loss at those steps
     history_test_loss: np.ndarray    # (checkpoints, M) test loss at those steps (NaN without a test set)
+    history_test_accuracy: np.ndarray  # (checkpoints, M) test accuracy at those steps (NaN without a test set)
     steps_planned: int               # steps the config asked for
     steps: int                       # steps run (fewer when the budget ran out)
     stopped_by_budget: bool          # True if time_budget_s ended the run early

@@ -93,6 +93,8 @@ def train_mlps(widths, data, config: TrainConfig, seeds: Sequence[int] = (0,), *
         raise TypeError(f"seeds must be a non-empty sequence of integers, got {seeds!r}")
     if any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 0 for s in seeds):
         raise ValueError(f"seeds must be integers >= 0, got {list(seeds)}")
+    if config.loss == "mse" and (teacher_logits is not None or data.y_train.dim() != 2):
+        raise ValueError("loss='mse' needs float targets of shape (n, nL) in data.y_train and no teacher_logits")
     if widths[0] != data.n_features or widths[-1] != data.classes:
         raise ValueError(f"widths must start at the data's {data.n_features} features and end at its "
                          f"{data.classes} classes, got {widths}")
@@ -108,16 +110,18 @@ def train_mlps(widths, data, config: TrainConfig, seeds: Sequence[int] = (0,), *
     per_epoch = n // t
     planned = config.epochs * per_epoch if config.epochs is not None else config.steps
     order = _orders(n, list(seeds), config)
-    net = BatchedMLP(widths, seeds, config.activation, masks=masks, init=init)
+    net = BatchedMLP(widths, seeds, config.activation, masks=masks, init=init, loss=config.loss)
     lr_t = torch.tensor(lr, dtype=torch.float32)
     checkpoints = sorted({max(1, round(planned * (c + 1) / config.checkpoints)) for c in range(config.checkpoints)})
     has_test = len(data.y_test) > 0
-    hist_steps, hist_loss, hist_test = [], [], []
+    hist_steps, hist_loss, hist_test, hist_acc = [], [], [], []
 
     def record(step, losses):
         hist_steps.append(step)
         hist_loss.append(losses.numpy())  # (M,)
-        hist_test.append(net.evaluate(data.X_test, data.y_test)[0].numpy() if has_test else np.full(M, np.nan))
+        loss, acc = net.evaluate(data.X_test, data.y_test) if has_test else (None, None)
+        hist_test.append(loss.numpy() if has_test else np.full(M, np.nan))
+        hist_acc.append(acc.numpy() if has_test else np.full(M, np.nan))
 
     loss_kw = {} if teacher_logits is None else {
         "temperature": config.distill_temperature, "alpha": config.distill_alpha}
@@ -151,7 +155,8 @@ def train_mlps(widths, data, config: TrainConfig, seeds: Sequence[int] = (0,), *
         widths=list(widths), seeds=[int(s) for s in seeds], learning_rates=lr,
         train_loss=train_loss, train_accuracy=train_acc, test_loss=test_loss, test_accuracy=test_acc,
         history_steps=hist_steps, history_loss=np.array(hist_loss).reshape(-1, M),
-        history_test_loss=np.array(hist_test).reshape(-1, M), steps_planned=planned, steps=steps,
+        history_test_loss=np.array(hist_test).reshape(-1, M),
+        history_test_accuracy=np.array(hist_acc).reshape(-1, M), steps_planned=planned, steps=steps,
         stopped_by_budget=stopped, wall_time_s=wall, flops=np.full(M, per_step * steps, dtype=np.int64),
         weights=[w.detach() for w in net.weights], biases=[b.detach() for b in net.biases])
 
@@ -208,6 +213,7 @@ def train_grid(architectures, data, config: TrainConfig, seeds: Sequence[int] = 
             out[w] = replace(
                 run, widths=list(w), seeds=run.seeds[rows], **pick,
                 history_loss=run.history_loss[:, rows], history_test_loss=run.history_test_loss[:, rows],
+                history_test_accuracy=run.history_test_accuracy[:, rows],
                 flops=np.full(len(seeds), per_step[w] * run.steps, dtype=np.int64),
                 weights=[W[rows, : w[k + 1], : w[k]] for k, W in enumerate(run.weights)],
                 biases=[b[rows, : w[k + 1]] for k, b in enumerate(run.biases)])
