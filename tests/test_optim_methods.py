@@ -172,3 +172,20 @@ def test_heavy_ball_contracts_at_its_rate(kappa):
     for _ in range(K):
         x, state = METHODS["heavy_ball"](x, state, grad, **hyper)
     assert np.linalg.norm(x) ** (1 / K) == pytest.approx(heavy_ball_rate(kappa), rel=0.03)  # K^(1/K) <= 1.02
+
+
+def test_sparse_records_are_the_dense_records_subsampled():
+    lam = np.array([1.0, 0.1])
+    f, g = (lambda x: float(0.5 * lam @ x ** 2)), (lambda x: lam * x)
+    dense = run_method("gd", f, g, np.ones(2), 10, lr=1.0)
+    sparse = run_method("gd", f, g, np.ones(2), 10, lr=1.0, record_every=4)
+    assert sparse.k.tolist() == [0, 4, 8, 10] and sparse.steps == dense.steps == 10
+    assert np.array_equal(sparse.f, dense.f[[0, 4, 8, 10]]) and np.array_equal(sparse.x, dense.x)
+
+
+def test_decay_sets_when_the_inverse_schedule_bites():
+    from nncomplexity.optim import STEP_SCHEDULES
+
+    assert STEP_SCHEDULES["inverse"](1.0, 9, 1.0) == pytest.approx(0.1)  # decay 1: η₀/(k + 1)
+    assert STEP_SCHEDULES["inverse"](0.5, 100, 0.01) == pytest.approx(0.25)  # η₀/(1 + decay·k)
+    assert STEP_SCHEDULES["inverse_sqrt"](1.0, 3, 1.0) == pytest.approx(0.5)

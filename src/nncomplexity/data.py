@@ -25,7 +25,7 @@ from .kernels.mlp_torch import TORCH_ACTIVATIONS, mlp_torch
 if TYPE_CHECKING:  # annotations only
     import torch
 
-__all__ = ["Dataset", "load_digits_split", "teacher_student"]
+__all__ = ["Dataset", "breast_cancer_logistic", "load_digits_split", "teacher_student"]
 
 
 @dataclass(frozen=True)
@@ -100,3 +100,18 @@ def teacher_student(n_train: int, n_test: int = 1000, widths=(16, 32, 4), activa
     for p in teacher.parameters():
         p.requires_grad_(False)
     return Dataset(X_train, y_train, X_test, y_test, classes=widths[-1]), teacher
+
+
+def breast_cancer_logistic() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's breast-cancer data for logistic regression: X (569, 31) float64, y (569,) in {−1, +1}.
+
+    The 30 features are standardised (whole set: this is an optimisation problem, not a test of
+    generalisation) and a column of ones is appended for the intercept; y = +1 for benign.
+
+    Cost: O(569·30); reads a file shipped with scikit-learn (no download).
+    """
+    from sklearn.datasets import load_breast_cancer
+
+    X, y = load_breast_cancer(return_X_y=True)  # (569, 30), (569,) in {0, 1}
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    return np.column_stack([Z, np.ones(len(y))]), np.where(y == 1, 1.0, -1.0)

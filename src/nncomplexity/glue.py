@@ -18,6 +18,8 @@ def glue(name: str, value, display: bool = False):
     """Store ``value`` under ``name`` for the book's text (returns None, like myst-nb)."""
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"name must be an identifier-like string, got {name!r}")
+    if hasattr(value, "item") and getattr(value, "shape", None) == ():
+        value = value.item()  # a NumPy scalar is stored as a plain number ("0.87", not "np.float64(0.87)")
     if _myst_glue is not None:
         _myst_glue(name, value, display=display)
     elif display:

@@ -74,22 +74,25 @@ def fista_momenta(n_steps: int) -> np.ndarray:
     return np.concatenate([[0.0], (t[:-1] - 1.0) / t[1:]])[:n_steps]  # (n_steps,)
 
 
-STEP_SCHEDULES: dict[str, Callable[[float, int], float]] = {
-    "constant": lambda lr, k: lr,  # converges only to a noise floor under noisy gradients
-    "inverse_sqrt": lambda lr, k: lr / np.sqrt(k + 1.0),  # η_k ∝ 1/√k: convex Lipschitz, O(1/√k)
-    "inverse": lambda lr, k: lr / (k + 1.0),  # η_k ∝ 1/k: strongly convex, O(1/k)
+STEP_SCHEDULES: dict[str, Callable[[float, int, float], float]] = {
+    "constant": lambda lr, k, decay: lr,  # converges only to a noise floor under noisy gradients
+    # η_k ∝ 1/√k: convex Lipschitz, O(1/√k)
+    "inverse_sqrt": lambda lr, k, decay: lr / np.sqrt(1.0 + decay * k),
+    # η_k ∝ 1/k: strongly convex, O(1/k); decay = μη₀ gives η_k = 1/(μ(k + k₀)), k₀ = 1/(μη₀)
+    "inverse": lambda lr, k, decay: lr / (1.0 + decay * k),
 }
-"""Step-size schedules η_k = schedule(η₀, k) for :func:`sgd_step`."""
+"""Step-size schedules η_k = schedule(η₀, k, decay) for :func:`sgd_step` (decay = 1: η₀/√(k+1), η₀/(k+1))."""
 
 
-def sgd_step(x, state, grad: Grad, *, lr: float, schedule: str = "constant"):
+def sgd_step(x, state, grad: Grad, *, lr: float, schedule: str = "constant", decay: float = 1.0):
     """Stochastic gradient descent: x ← x − η_k g(x), g a noisy gradient, η_k from :data:`STEP_SCHEDULES`.
 
     ``grad`` draws the noise itself (a minibatch, or added noise from its own Generator).
+    ``decay`` sets how soon a decaying schedule starts to bite: η_k = η₀/(1 + decay·k) for "inverse".
     Book: chapter 4 (gradient descent). Bubeck 2015, §6; Ghadimi & Lan 2013.
     """
     k = state.get("k", 0)
-    return x - STEP_SCHEDULES[schedule](lr, k) * grad(x), {**state, "k": k + 1}
+    return x - STEP_SCHEDULES[schedule](lr, k, decay) * grad(x), {**state, "k": k + 1}
 
 
 def adam_step(x, state, grad: Grad, *, lr: float, beta1: float = 0.9, beta2: float = 0.999,
@@ -114,21 +117,22 @@ METHODS: dict[str, Callable] = {
 
 @dataclass(frozen=True)
 class History:
-    """What :func:`run_method` records: one entry per iterate x₀, …, x_K."""
+    """What :func:`run_method` records: f and ‖∇f‖ at the iterates x_k for k in ``k``."""
 
     x: np.ndarray  # the last iterate x_K, shape (n,)
-    f: np.ndarray  # f(x_k) for k = 0..K, shape (K+1,)
-    grad_norm: np.ndarray  # ‖∇f(x_k)‖ (the exact gradient), shape (K+1,)
+    f: np.ndarray  # f(x_k) at the recorded k, shape (r,)
+    grad_norm: np.ndarray  # ‖∇f(x_k)‖ (the exact gradient) at the recorded k, shape (r,)
+    k: np.ndarray  # the recorded step numbers: 0, every, 2·every, ..., and always K; shape (r,)
 
     @property
     def steps(self) -> int:
         """K, the number of updates made."""
-        return self.f.size - 1
+        return int(self.k[-1])
 
 
-@validate_params(method=Choice(METHODS), n_steps=Int(minimum=0))
+@validate_params(method=Choice(METHODS), n_steps=Int(minimum=0), record_every=Int(minimum=1))
 def run_method(method: str, f: Callable, grad: Grad, x0, n_steps: int, *, stochastic_grad: Grad | None = None,
-               **hyper) -> History:
+               record_every: int = 1, **hyper) -> History:
     """Run ``n_steps`` updates of ``method`` from ``x0``, recording f and ‖∇f‖ at every iterate.
 
     Parameters
@@ -143,22 +147,29 @@ def run_method(method: str, f: Callable, grad: Grad, x0, n_steps: int, *, stocha
         Number of updates K.
     stochastic_grad : callable, optional
         The gradient the method sees, if not the exact one (SGD's minibatch gradient).
+    record_every : int
+        Record f and ‖∇f‖ at every this many steps (and at the last): the exact gradient on the
+        whole data costs far more than a minibatch step, so long SGD runs record sparsely.
     **hyper
         The rule's hyper-parameters (``lr``, ``momentum``, ``schedule``, ...).
 
     Returns
     -------
     History
-        Cost: K gradient evaluations (two when a stochastic gradient is given) and K + 1 values of f.
+        Cost: K gradient evaluations of the method, plus one value of f and one exact gradient
+        per recorded iterate.
 
     Book: chapter 4 (gradient descent).
     """
     step = METHODS[method]
     x = np.array(x0, dtype=float)  # a copy: the caller's x0 stays as it was
     seen = grad if stochastic_grad is None else stochastic_grad
-    fs, norms, state = [f(x)], [np.linalg.norm(grad(x))], {}
-    for _ in range(n_steps):
+    fs, norms, ks, state = [f(x)], [np.linalg.norm(grad(x))], [0], {}
+    for k in range(1, n_steps + 1):
         x, state = step(x, state, seen, **hyper)
-        fs.append(f(x))
-        norms.append(np.linalg.norm(grad(x)))
-    return History(x=x, f=np.asarray(fs, dtype=float), grad_norm=np.asarray(norms, dtype=float))
+        if k % record_every == 0 or k == n_steps:
+            fs.append(f(x))
+            norms.append(np.linalg.norm(grad(x)))
+            ks.append(k)
+    return History(x=x, f=np.asarray(fs, dtype=float), grad_norm=np.asarray(norms, dtype=float),
+                   k=np.asarray(ks, dtype=np.int64))
