@@ -17,7 +17,7 @@ from .methods import heavy_ball_step
 __all__ = ["path_2d"]
 
 
-@validate_params(kappa=Real(), lr=Real(), momentum=Real(allow_zero=True), steps=Int(minimum=1, maximum=10_000),
+@validate_params(kappa=Real(), lr=Real(), momentum=Real(allow_zero=True, below=1.0), steps=Int(minimum=1, maximum=10_000),
                  angle=Real(allow_zero=True))
 def path_2d(kappa: float, lr: float, momentum: float = 0.0, steps: int = 30,
             angle: float = np.pi / 6) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

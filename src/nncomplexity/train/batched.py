@@ -48,12 +48,13 @@ class BatchedMLP:
 
     ``weights[k]`` is (M, n[k+1], n[k]) and ``biases[k]`` (M, n[k+1]), leaf
     tensors with gradients; ``masks`` (optional, per layer, broadcastable to
-    the weights, 0/1) are applied at init and after every step.
+    the weights, 0/1) are applied at init and after every step. ``loss`` is "cross_entropy"
+    (integer labels) or "mse" (float targets (t, nL): mean squared error over samples and outputs).
     """
 
     def __init__(self, widths: Sequence[int], seeds: Sequence[int], activation: str = "relu",
-                 masks=None, init=None):
-        self.widths, self.activation = list(widths), activation
+                 masks=None, init=None, loss: str = "cross_entropy"):
+        self.widths, self.activation, self.loss_kind = list(widths), activation, loss
         M = len(seeds)
         if init is not None:  # (weights, biases), e.g. the initial weights of a lottery-ticket rewind
             ws, bs = ([t.detach().clone().float() for t in part] for part in init)
@@ -105,6 +106,8 @@ class BatchedMLP:
         """Per-model mean loss (M,): cross-entropy, or the distillation loss when ``teacher_logits``."""
         Z = self.forward(X)  # (M, t, nL)
         M, t, c = Z.shape
+        if self.loss_kind == "mse":  # y (t, nL) shared or (M, t, nL) per model
+            return (Z - y).pow(2).mean(dim=(1, 2))  # (M, t, nL) -> (M,)
         Y = y.expand(M, t) if y.dim() == 1 else y  # (M, t)
         if teacher_logits is None:
             return F.cross_entropy(Z.reshape(M * t, c), Y.reshape(M * t), reduction="none").view(M, t).mean(1)
@@ -156,7 +159,7 @@ class BatchedMLP:
 
     @torch.no_grad()
     def evaluate(self, X, y, max_elements: int = 2 ** 24) -> tuple[torch.Tensor, torch.Tensor]:
-        """Mean cross-entropy and accuracy of each model on (X, y): two (M,) tensors.
+        """Mean cross-entropy and accuracy of each model on (X, y): two (M,) tensors (MSE and NaN with "mse").
 
         Rows go through in chunks so that no activation holds more than ``max_elements``
         values (M models × a large test set would not fit in memory at once).
@@ -168,6 +171,10 @@ class BatchedMLP:
             Z = self.forward(X[lo: lo + chunk])  # (M, r, nL)
             r, c = Z.shape[1], Z.shape[2]
             yc = y[lo: lo + chunk]
+            if self.loss_kind == "mse":  # yc (r, nL)
+                loss_sum += (Z - yc).pow(2).mean(2).sum(1)
+                correct += float("nan")
+                continue
             loss_sum += F.cross_entropy(Z.reshape(M * r, c), yc.repeat(M), reduction="none").view(M, r).sum(1)
             correct += (Z.argmax(2) == yc).float().sum(1)
         return loss_sum / n, correct / n
