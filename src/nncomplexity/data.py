@@ -30,13 +30,13 @@ __all__ = ["Dataset", "breast_cancer_logistic", "load_digits_split", "teacher_st
 
 @dataclass(frozen=True)
 class Dataset:
-    """Train and test tensors of a classification task."""
+    """Train and test tensors of a classification task (or of a regression, for ``loss="mse"``)."""
 
     X_train: "torch.Tensor"  # (n_train, n0) float32
-    y_train: "torch.Tensor"  # (n_train,) int64 class labels in 0..classes-1
+    y_train: "torch.Tensor"  # (n_train,) int64 class labels in 0..classes-1; regression: (n_train, nL) float32
     X_test: "torch.Tensor"   # (n_test, n0) float32
     y_test: "torch.Tensor"   # (n_test,) int64
-    classes: int             # number of classes, nL
+    classes: int             # number of classes, nL (regression: the number of outputs)
 
     @property
     def n_features(self) -> int:
