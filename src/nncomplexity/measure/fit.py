@@ -18,7 +18,7 @@ import numpy as np
 from .._validate import Positive1D, Real, validate_params
 from .estimate import Estimate
 
-__all__ = ["PowerLawFit", "fit_power_law"]
+__all__ = ["ExponentialFit", "PowerLawFit", "fit_exponential", "fit_power_law"]
 
 
 @dataclass(frozen=True)
@@ -103,3 +103,69 @@ def _student_t_quantile(p: float, dof: int) -> float:
     from scipy.stats import t
 
     return float(t.ppf(p, dof))
+
+
+@dataclass(frozen=True)
+class ExponentialFit(Estimate):
+    """``y ≈ prefactor · exp(rate · x)``, fitted on semi-log axes; an estimate of the rate.
+
+    ``value`` (also ``rate``), ``ci_low``, ``ci_high`` and ``confidence`` are the rate's
+    :class:`~.estimate.Estimate`: the growth of ``ln y`` per unit of ``x``.
+    """
+
+    prefactor: float  # c in y = c·exp(r·x)
+    stderr: float  # standard error of r
+    r_squared: float  # fraction of the variance of log y explained
+    n_points: int  # points used
+
+    @property
+    def rate(self) -> float:
+        """The fitted slope r of ``ln y`` against ``x`` (the estimate's ``value``)."""
+        return self.value
+
+    @property
+    def doubling(self) -> float:
+        """How much ``x`` must grow for ``y`` to double: ln 2 / r (inf when r <= 0)."""
+        return math.log(2) / self.value if self.value > 0 else math.inf
+
+    def predict(self, x):
+        """The fitted curve at ``x``."""
+        return self.prefactor * np.exp(self.rate * np.asarray(x, dtype=float))
+
+
+@validate_params(x=Positive1D(min_len=3), y=Positive1D(), confidence=Real(below=1))
+def fit_exponential(x, y, *, confidence: float = 0.95) -> ExponentialFit:
+    """Fit ``y = c · exp(r · x)`` by least squares on ``(x, log y)``: exponential growth with a CI.
+
+    The semi-log twin of :func:`fit_power_law`: a cost that grows exponentially in ``x`` is a
+    straight line of slope r on axes (x, ln y), and the same t-interval applies to r.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (N,)
+        Positive, finite values; at least 3 points with two distinct ``x``.
+    confidence : float
+        Level of the two-sided interval for the rate, in (0, 1).
+
+    Returns
+    -------
+    ExponentialFit
+        Rate, its confidence interval, prefactor, goodness of fit; ``doubling`` = ln 2 / r.
+
+    Notes
+    -----
+    Cost: O(N).
+    """
+    if x.shape != y.shape:
+        raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}")
+    on_log_x = fit_power_law(np.exp(x - x.mean()), y, confidence=confidence)  # ln e^(x - x̄) = x - x̄
+    return ExponentialFit(
+        value=on_log_x.value,
+        ci_low=on_log_x.ci_low,
+        ci_high=on_log_x.ci_high,
+        prefactor=on_log_x.prefactor * math.exp(-on_log_x.value * float(x.mean())),
+        stderr=on_log_x.stderr,
+        r_squared=on_log_x.r_squared,
+        n_points=on_log_x.n_points,
+        confidence=confidence,
+    )
