@@ -13,7 +13,7 @@ import numbers
 from .._validate import Bool, Real, check_int, validate_params
 from .flops import training_step_flops
 
-__all__ = ["GPT3_PARAMS", "GPT3_TOKENS", "flops_6nd", "training_flops"]
+__all__ = ["GPT3_PARAMS", "GPT3_TOKENS", "compute_optimal", "flops_6nd", "training_flops"]
 
 GPT3_PARAMS = 175e9
 """Parameters N of GPT-3 (Brown et al. 2020)."""
@@ -110,3 +110,41 @@ def flops_6nd(n_params, n_tokens):  # not decorated: the exact-int branch needs 
     if isinstance(n_params, numbers.Integral) and isinstance(n_tokens, numbers.Integral):
         return 6 * int(n_params) * int(n_tokens)  # exact: Python ints do not overflow
     return 6.0 * n * d
+
+
+@validate_params(compute=Real())
+def compute_optimal(compute: float, law) -> tuple[float, float]:
+    """The split ``(N, D)`` of a compute budget that minimises a scaling law's loss.
+
+    Minimise ``L(N, D) = E + A/N^α + B/D^β`` subject to ``6·N·D = C``. Putting
+    ``D = C/(6N)`` and setting dL/dN = 0 gives ``α·A/N^α = β·B/D^β``, so
+
+    ``N_opt = G · (C/6)^(β/(α+β))``, ``D_opt = (C/6)^(α/(α+β)) / G``,
+    ``G = (α·A / (β·B))^(1/(α+β))`` (Hoffmann et al. 2022).
+
+    Parameters
+    ----------
+    compute : float, C > 0
+        Training FLOPs.
+    law : object with attributes ``A, B, alpha, beta`` (E does not move the optimum)
+        E.g. a :class:`~nncomplexity.measure.scaling.ScalingLaw` or a fit of one.
+
+    Returns
+    -------
+    (float, float)
+        ``(n_params, n_tokens)``, with ``6 · n_params · n_tokens == compute`` up to rounding.
+
+    Cost: O(1).
+
+    Book: chapter 6, {prf:ref}`prop-compute-optimal`.
+    """
+    try:
+        a, b, alpha, beta = (float(getattr(law, k)) for k in ("A", "B", "alpha", "beta"))
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise TypeError(f"law must have numeric attributes A, B, alpha, beta, got {type(law).__name__}") from exc
+    if not all(x > 0 and x < float("inf") for x in (a, b, alpha, beta)):
+        raise ValueError(f"law must have positive finite A, B, alpha, beta, got {(a, b, alpha, beta)}")
+    g = (alpha * a / (beta * b)) ** (1.0 / (alpha + beta))
+    half = compute / 6.0  # N·D
+    n = g * half ** (beta / (alpha + beta))
+    return n, half / n
