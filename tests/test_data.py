@@ -77,3 +77,12 @@ def test_digits_bad_input(kwargs, name):
 def test_teacher_needs_two_classes():
     with pytest.raises(ValueError, match="widths"):
         teacher_student(10, widths=[4, 1])
+
+
+def test_breast_cancer_for_logistic_regression():
+    from nncomplexity.data import breast_cancer_logistic
+
+    X, y = breast_cancer_logistic()
+    assert X.shape == (569, 31) and y.shape == (569,) and X.dtype == np.float64
+    assert set(np.unique(y)) == {-1.0, 1.0} and np.all(X[:, -1] == 1)
+    assert np.allclose(X[:, :-1].mean(axis=0), 0, atol=1e-12) and np.allclose(X[:, :-1].std(axis=0), 1)
