@@ -32,8 +32,12 @@ __all__ = [
     "forward_flops",
     "forward_flops_bias_folded",
     "gemv_flops",
+    "lowrank_break_even_rank",
+    "lowrank_flops",
     "matmul_flops",
+    "sparse_matmul_flops",
     "training_step_flops",
+    "xnor_popcount_ops",
 ]
 
 ACTIVATION_NAMES = ("relu", "tanh", "sigmoid", "gelu", "identity")
@@ -189,3 +193,56 @@ def elementwise_flops(widths, batch: int, activation: str = "relu", bias: bool =
     bias_adds = t * sum(n[1:]) if bias else 0
     activations = 0 if activation == "identity" else t * sum(n[1:-1])
     return bias_adds + activations
+
+
+# =========================================================================== compressed layers
+@validate_params(n_in=Int(minimum=1), n_out=Int(minimum=1), rank=Int(minimum=1), batch=Int(minimum=1))
+def lowrank_flops(n_in: int, n_out: int, rank: int, batch: int) -> int:
+    """FLOPs of a layer whose (n_out, n_in) weight is stored as U (n_out, r) @ V (r, n_in).
+
+    ``Z = (A @ V.T) @ U.T``: (t, n_in) @ (n_in, r) -> (t, r), then (t, r) @ (r, n_out)
+    -> (t, n_out), so ``2·t·r·(n_in + n_out)`` in place of ``2·t·n_in·n_out``;
+    FlopCounterMode counts the same for two bias-free ``nn.Linear`` (tested).
+
+    Book: chapter 8, {prf:ref}`thm-lowrank-cost`. Cost: O(1).
+    """
+    return matmul_flops(batch, n_in, rank) + matmul_flops(batch, rank, n_out)
+
+
+@validate_params(n_in=Int(minimum=1), n_out=Int(minimum=1))
+def lowrank_break_even_rank(n_in: int, n_out: int) -> int:
+    """The largest rank r at which the factored layer is strictly cheaper: r·(m + n) < m·n.
+
+    With m = n_out and n = n_in, r < m·n / (m + n), so ``(m·n − 1) // (m + n)``;
+    0 when no rank saves anything (a layer of width 1 or 2). The same r makes
+    the factors' parameters fewer than the dense weight's.
+
+    Book: chapter 8, {prf:ref}`thm-lowrank-cost`. Cost: O(1).
+    """
+    m, n = n_out, n_in
+    return (m * n - 1) // (m + n)
+
+
+@validate_params(nnz=Int(minimum=0), batch=Int(minimum=1))
+def sparse_matmul_flops(nnz: int, batch: int) -> int:
+    """FLOPs of (t, n_in) @ W.T when only W's ``nnz`` stored entries are multiplied: ``2·t·nnz``.
+
+    The count a sparse kernel (CSR) performs and the count "on paper" of a pruned
+    layer; a dense kernel still performs ``2·t·n_in·n_out`` whatever the zeros.
+
+    Book: chapter 8, {prf:ref}`thm-sparse-cost`. Cost: O(1).
+    """
+    return 2 * batch * nnz
+
+
+@validate_params(m=Int(minimum=1), k=Int(minimum=1), n=Int(minimum=1), word_bits=Int(minimum=1))
+def xnor_popcount_ops(m: int, k: int, n: int, word_bits: int = 64) -> int:
+    """Word operations of a ±1 product (m, k) @ (k, n) on packed bits: XNOR, popcount, add.
+
+    Each of the m·n dot products covers k bits in ``ceil(k / word_bits)`` words,
+    and each word costs one XNOR, one popcount and one integer add, so
+    ``3·m·n·ceil(k / word_bits)`` operations in place of ``2·m·k·n`` FLOPs.
+
+    Book: chapter 8, {prf:ref}`thm-xnor-dot`. Cost: O(1).
+    """
+    return 3 * m * n * (-(-k // word_bits))

@@ -27,6 +27,7 @@ __all__ = [
     "DTYPE_BYTES",
     "activation_bytes",
     "backward_memory_bytes",
+    "csr_bytes",
     "dtype_bytes",
     "gemm_bytes",
     "gemm_intensity",
@@ -34,6 +35,7 @@ __all__ = [
     "gemv_intensity",
     "parameter_bytes",
     "parameter_count",
+    "quantized_bytes",
 ]
 
 DTYPE_BYTES = {"int8": 1, "float16": 2, "bfloat16": 2, "float32": 4, "float64": 8}
@@ -184,3 +186,30 @@ def backward_memory_bytes(widths, batch: int, dtype="float32", activation: str =
     if activation == "gelu":
         numbers += t * sum(n[1:-1])  # GELU's backward needs z[k], not a[k]
     return numbers * dtype
+
+
+# =========================================================================== compressed weights
+@validate_params(count=Int(minimum=0), bits=Int(minimum=1, maximum=64))
+def quantized_bytes(count: int, bits: int) -> int:
+    """Bytes of ``count`` numbers stored with ``bits`` bits each, packed: ``ceil(count·bits / 8)``.
+
+    32 bits is float32, 8 an int8 tensor, 1 the packed signs of a binary layer.
+    Scales and zero points are counted separately (one float per tensor or per channel).
+
+    Book: chapter 8, {prf:ref}`thm-quant-error`. Cost: O(1).
+    """
+    return -(-count * bits // 8)
+
+
+@validate_params(nnz=Int(minimum=0), rows=Int(minimum=1), value_bytes=Int(minimum=1),
+                 index_bytes=Int(minimum=1))
+def csr_bytes(nnz: int, rows: int, value_bytes: int = 4, index_bytes: int = 8) -> int:
+    """Bytes of a matrix in compressed sparse row form: values, column indices, row pointers.
+
+    ``nnz·(value_bytes + index_bytes) + (rows + 1)·index_bytes``; PyTorch's CSR
+    tensors use int64 indices (8 bytes), SciPy's int32 (4) when they fit. A
+    float32 matrix with 64-bit indices is smaller than dense only below 1/3 density.
+
+    Book: chapter 8, {prf:ref}`thm-sparse-cost`. Cost: O(1).
+    """
+    return nnz * (value_bytes + index_bytes) + (rows + 1) * index_bytes
