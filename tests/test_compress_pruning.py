@@ -23,7 +23,7 @@ def _weights(M=None, seed=0):
 @pytest.mark.parametrize("sparsity", [0.0, 0.3, 0.5, 0.9])
 def test_layer_masks_remove_the_smallest(sparsity):
     ws = _weights()
-    masks = magnitude_masks(ws, sparsity)
+    masks = magnitude_masks(ws, sparsity, scope="layer")
     for W, m in zip(ws, masks):
         removed = int(round(sparsity * W.numel()))
         assert int((m == 0).sum()) == removed

@@ -2,17 +2,9 @@
 import numpy as np
 
 
-def _weights():
-    import torch
-
-    return [torch.randn(4, 3, generator=torch.Generator().manual_seed(0)),
-            torch.randn(2, 4, generator=torch.Generator().manual_seed(1))]
-
-
 OTHER_ARGS = {
     "nncomplexity.compress.lowrank.lowrank": {"W": lambda: np.arange(12.0).reshape(3, 4)},
     "nncomplexity.compress.lowrank.lowrank_error": {"W": lambda: np.arange(12.0).reshape(3, 4)},
     "nncomplexity.compress.quantize.quantize": {"W": lambda: np.linspace(-1.0, 2.0, 12).reshape(3, 4)},
-    "nncomplexity.compress.pruning.magnitude_masks": {"weights": _weights},
     "nncomplexity.compress.sparse.crossover": {"sparsity": lambda: [0.1, 0.2, 0.3, 0.4]},
 }

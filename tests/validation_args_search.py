@@ -18,7 +18,7 @@ def _labels():
 
 
 OTHER_ARGS = {
-    "nncomplexity.search.lottery.magnitude_masks": {"weights": lambda: [np.arange(6.0).reshape(2, 3)]},
+    "nncomplexity.train.masks.magnitude_masks": {"weights": lambda: [np.arange(6.0).reshape(2, 3)]},
     "nncomplexity.search.distill.distillation_loss": {"student_logits": _logits, "teacher_logits": _logits,
                                                       "labels": _labels},
 }

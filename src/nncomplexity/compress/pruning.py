@@ -1,4 +1,5 @@
-"""Pruning: unstructured magnitude masks (``torch.nn.utils.prune``) and structured neuron removal.
+"""Pruning: unstructured magnitude masks (``train.masks``, checked against ``torch.nn.utils.prune``) and
+structured neuron removal.
 
 Unstructured pruning zeroes the individual weights of smallest magnitude
 (LeCun et al. 1990 used second derivatives; Han et al. 2015–16 magnitudes), per
@@ -16,9 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .._validate import Choice, Real, validate_params
+from ..train.masks import magnitude_masks
 
-__all__ = ["magnitude_masks", "prune_neurons"]
+__all__ = ["magnitude_masks", "prune_neurons"]  # magnitude_masks: train.masks, shared with chapter 9
 
 
 def _layers(name: str, tensors, ndim: int | None = None) -> list:
@@ -35,53 +36,6 @@ def _layers(name: str, tensors, ndim: int | None = None) -> list:
         if not torch.isfinite(t).all():
             raise ValueError(f"{name} contains NaN or infinite values")
     return out
-
-
-@validate_params(sparsity=Real(allow_zero=True, below=1.0), scope=Choice(("layer", "global")))
-def magnitude_masks(weights, sparsity: float, scope: str = "layer") -> list:
-    """0/1 masks that zero the ``sparsity`` fraction of smallest-magnitude weights.
-
-    Parameters
-    ----------
-    weights : list of tensors
-        Per layer (n[k], n[k-1]), or (M, n[k], n[k-1]) for M models (each pruned on its own).
-    sparsity : float
-        Fraction of weights to remove, 0 <= s < 1 (``torch.nn.utils.prune`` rounds
-        s · count to an integer).
-    scope : {"layer", "global"}
-        "layer": each layer loses the fraction s (``prune.l1_unstructured``);
-        "global": the network loses s of all its weights, the smallest anywhere
-        (``prune.global_unstructured``), so large layers lose more.
-
-    Returns
-    -------
-    list of float32 tensors, the shapes of ``weights``: ready for ``train_mlps(masks=...)``.
-
-    Cost: a sort of the weights' magnitudes, O(P log P) for P weights.
-    """
-    import torch
-    from torch.nn.utils import prune
-
-    layers = _layers("weights", weights)
-    stacked = layers[0].dim() == 3
-    models = range(layers[0].shape[0]) if stacked else [None]
-    per_model = []
-    for i in models:
-        holders = []
-        for W in layers:
-            holder = torch.nn.Module()
-            holder.weight = torch.nn.Parameter((W[i] if stacked else W).detach().float().clone())
-            holders.append(holder)
-        if scope == "layer":
-            for h in holders:
-                prune.l1_unstructured(h, "weight", amount=sparsity)
-        else:
-            prune.global_unstructured([(h, "weight") for h in holders],
-                                      pruning_method=prune.L1Unstructured, amount=sparsity)
-        per_model.append([h.weight_mask.detach().clone() for h in holders])
-    if not stacked:
-        return per_model[0]
-    return [torch.stack([m[k] for m in per_model]) for k in range(len(layers))]
 
 
 def prune_neurons(weights, biases, keep: Sequence[int]):

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .._validate import Choice, Real, validate_params
 from ..train import TrainConfig, train_mlps
+from ..train.masks import keep_largest, magnitude_masks, mask_sparsity
 
 if TYPE_CHECKING:  # annotations only
     from ..data import Dataset
@@ -27,69 +27,6 @@ __all__ = ["BRANCHES", "LotteryResult", "iterative_magnitude_pruning", "magnitud
 
 BRANCHES = ("rewind", "reinit", "random")
 """The winning-ticket branch and its two controls, in the order of ``LotteryResult.test_accuracy``."""
-
-
-def _keep_largest(scores: list[np.ndarray], n_prune: list[int] | int) -> list[np.ndarray]:
-    """Boolean keep-masks: drop the ``n_prune`` smallest scores (globally if an int, else per array).
-
-    Ties are broken by position (a stable sort), so the count is exact.
-    """
-    if isinstance(n_prune, int):
-        flat = np.concatenate([s.ravel() for s in scores])  # (total,)
-        keep = np.ones(flat.size, bool)
-        keep[np.argsort(flat, kind="stable")[:n_prune]] = False
-        cuts = np.cumsum([s.size for s in scores])[:-1]
-        return [k.reshape(s.shape) for k, s in zip(np.split(keep, cuts), scores)]
-    out = []
-    for s, n in zip(scores, n_prune):
-        keep = np.ones(s.size, bool)
-        keep[np.argsort(s.ravel(), kind="stable")[:n]] = False
-        out.append(keep.reshape(s.shape))
-    return out
-
-
-@validate_params(sparsity=Real(allow_zero=True, below=1.0), scope=Choice(("global", "layer")))
-def magnitude_masks(weights, sparsity: float, scope: str = "global"):
-    """Boolean masks that keep the largest |w|: ``True`` = kept.
-
-    Parameters
-    ----------
-    weights : list of numpy arrays or torch tensors, any shapes
-    sparsity : float in [0, 1)
-        Fraction to zero. ``"global"`` zeroes exactly ``round(sparsity · total)`` entries across
-        all arrays (small layers may lose more or less than their share); ``"layer"`` zeroes
-        ``round(sparsity · size)`` entries of each array.
-    scope : {"global", "layer"}
-
-    Returns
-    -------
-    list of boolean masks, the same shapes (and kind: NumPy or torch) as ``weights``.
-
-    Book: chapter 9, {prf:ref}`def-imp`. Cost: O(N log N) for N weights (one sort).
-    """
-    if isinstance(weights, (str, bytes)) or not isinstance(weights, (list, tuple)) or not weights:
-        raise TypeError(f"weights must be a non-empty list of arrays or tensors, got {type(weights).__name__}")
-    is_torch = [type(w).__module__.startswith("torch") for w in weights]
-    arrays = [np.abs(w.detach().cpu().numpy() if t else np.asarray(w, dtype=float))
-              for w, t in zip(weights, is_torch)]
-    for i, a in enumerate(arrays):
-        if not np.issubdtype(a.dtype, np.number) or not np.all(np.isfinite(a)):
-            raise ValueError(f"weights[{i}] must hold finite numbers")
-    total = sum(a.size for a in arrays)
-    n_prune = round(sparsity * total) if scope == "global" else [round(sparsity * a.size) for a in arrays]
-    masks = _keep_largest(arrays, n_prune)
-    if any(is_torch):
-        import torch
-
-        masks = [torch.from_numpy(m) if t else m for m, t in zip(masks, is_torch)]
-    return masks
-
-
-def mask_sparsity(masks) -> float:
-    """Fraction of entries that are pruned (False/0) over all masks. Cost: O(N)."""
-    kept = sum(float((np.asarray(m) != 0).sum()) for m in masks)
-    total = sum(np.asarray(m).size for m in masks)
-    return 1.0 - kept / total
 
 
 @dataclass(frozen=True)
@@ -150,7 +87,7 @@ def iterative_magnitude_pruning(widths, data: "Dataset", config: TrainConfig, se
             scores = [np.where(masks[k][i].numpy(), trained[k][i].abs().numpy(), -1.0) for k in range(L)]
             per = n_prune if scope == "global" else [
                 round((1 - (1 - rate) ** r) * s.size) for s in scores]
-            keep = _keep_largest(scores, per)
+            keep = keep_largest(scores, per)
             for k in range(L):
                 new[k].append(torch.from_numpy(keep[k]))
                 perm = rng.permutation(keep[k].size)  # random mask with the same count per layer
