@@ -3,7 +3,8 @@
 Every test here starts real processes (gloo on 127.0.0.1) with a short deadline;
 after success, an exception in a worker, a worker that dies and a worker that
 hangs, every child has been reaped: its pid no longer exists and this process
-has no children.
+has no children beyond those it had before the test (in a full run, other tests
+may keep a kernel or a browser alive; they are not the launcher's).
 """
 from __future__ import annotations
 
@@ -25,8 +26,18 @@ def _gone(pids):
                 and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
 
 
+_BEFORE: set[int] = set()
+
+
+@pytest.fixture(autouse=True)
+def _children_before():
+    """Remember the children this process has before each test: the launcher must add none for good."""
+    _BEFORE.clear()
+    _BEFORE.update(p.pid for p in psutil.Process().children(recursive=True))
+
+
 def _no_children():
-    return psutil.Process().children(recursive=True) == []
+    return not {p.pid for p in psutil.Process().children(recursive=True)} - _BEFORE
 
 
 def report(rank, world_size, extra):
