@@ -91,3 +91,14 @@ def test_pareto_front_matches_brute_force(points):
 def test_pareto_front_refuses_mismatched_shapes():
     with pytest.raises(ValueError, match="cost and accuracy"):
         pareto_front([1, 2], [1.0])
+
+
+def test_pareto_front_is_one_function_and_refuses_bad_input():
+    from nncomplexity.measure.pareto import pareto_front as shared
+    from nncomplexity.scale.pareto import pareto_front as in_scale
+
+    assert pareto_front is shared is in_scale  # chapters 6, 8 and 9 draw the same front
+    with pytest.raises(ValueError, match="accuracy must be a non-empty 1-D sequence of finite numbers"):
+        shared([1.0, 2.0], [0.5, float("nan")])
+    with pytest.raises(ValueError, match="cost must be a non-empty"):
+        shared([], [])

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
+from ..measure.pareto import pareto_front
 
-from .._validate import Positive1D, validate_params
-
-__all__ = ["IMAGENET_POINTS", "ImageNetPoint", "pareto_front"]
+__all__ = ["IMAGENET_POINTS", "ImageNetPoint", "pareto_front"]  # pareto_front: measure.pareto, shared
 
 
 @dataclass(frozen=True)
@@ -40,32 +38,3 @@ IMAGENET_POINTS: tuple[ImageNetPoint, ...] = (
     ImageNetPoint("NASNet-A-Large", 23.8, 82, 89),
 )
 """Approximate readings of Bianco et al. (2018), Fig. 1 (see the module docstring)."""
-
-
-@validate_params(cost=Positive1D(), accuracy=Positive1D())
-def pareto_front(cost, accuracy) -> np.ndarray:
-    """Indices of the non-dominated points (lower cost, higher accuracy), by increasing cost.
-
-    Parameters
-    ----------
-    cost, accuracy : array_like, shape (P,), positive
-
-    Returns
-    -------
-    numpy.ndarray of int
-        Point i is kept unless some j has ``cost[j] <= cost[i]`` and
-        ``accuracy[j] >= accuracy[i]`` with one inequality strict.
-
-    Cost: O(P log P) (one sort and one sweep).
-
-    Book: chapter 6, the accuracy-per-operation figure.
-    """
-    if cost.shape != accuracy.shape:
-        raise ValueError(f"cost and accuracy must have the same length, got {cost.size} and {accuracy.size}")
-    order = np.lexsort((-accuracy, cost))  # by cost, ties: most accurate first
-    front, best = [], -np.inf
-    for i in order:
-        if accuracy[i] > best:
-            front.append(int(i))
-            best = accuracy[i]
-    return np.array(front, dtype=int)

@@ -18,13 +18,14 @@ import numpy as np
 
 from ..cost.flops import forward_flops, training_step_flops
 from ..cost.memory import parameter_count
+from ..measure.pareto import pareto_front
 from ..train import TrainConfig, train_grid
 from .space import Architecture, SearchSpace, enumerate_space
 
 if TYPE_CHECKING:  # annotations only
     from ..data import Dataset
 
-__all__ = ["Benchmark", "build_benchmark", "pareto_front"]
+__all__ = ["Benchmark", "build_benchmark", "pareto_front"]  # pareto_front: measure.pareto, shared
 
 
 @dataclass(frozen=True)
@@ -113,20 +114,3 @@ def build_benchmark(space: SearchSpace, data: "Dataset", config: TrainConfig,
         params=np.array([parameter_count(w) for w in full], dtype=np.int64),
         inference_flops=np.array([forward_flops(w, 1) for w in full], dtype=np.int64),
         executed_flops=int(executed), build_time_s=build)
-
-
-def pareto_front(cost, accuracy) -> np.ndarray:
-    """Indices of the points no other point beats: none has cost ≤ and accuracy ≥ with one strict.
-
-    Sorted by cost. Cost: O(A log A) (one sort, one sweep).
-    """
-    cost, accuracy = np.asarray(cost, float), np.asarray(accuracy, float)
-    if cost.shape != accuracy.shape or cost.ndim != 1:
-        raise ValueError(f"cost and accuracy must be 1-D of one length, got {cost.shape} and {accuracy.shape}")
-    order = np.lexsort((-accuracy, cost))  # by cost, ties: best accuracy first
-    front, best = [], -np.inf
-    for i in order:
-        if accuracy[i] > best:
-            front.append(int(i))
-            best = accuracy[i]
-    return np.array(front, dtype=np.int64)
