@@ -48,7 +48,7 @@ def logistic_loss(w, X, y, lam: float = 0.0) -> float:
 def logistic_grad(w, X, y, lam: float = 0.0) -> np.ndarray:
     """∇f(w) = −(1/m) Xᵀ(y·σ(−y·Xw)) + λw, shape (n,). Cost: 4mn + O(m) FLOPs."""
     X, y, w = _check(X, y, w)
-    s = -y / (1.0 + np.exp(y * (X @ w)))  # (m,): −y σ(−y xᵀw), stable for large |margin|
+    s = -y * np.exp(-np.logaddexp(0.0, y * (X @ w)))  # (m,): −y σ(−y xᵀw), no overflow at any margin
     return X.T @ s / X.shape[0] + lam * w  # (n, m) @ (m,) -> (n,)
 
 
@@ -58,7 +58,7 @@ def logistic_per_example_grads(w, X, y) -> np.ndarray:
     Their mean is ∇f(w) − λw; their spread is the noise an SGD step sees.
     """
     X, y, w = _check(X, y, w)
-    s = -y / (1.0 + np.exp(y * (X @ w)))  # (m,)
+    s = -y * np.exp(-np.logaddexp(0.0, y * (X @ w)))  # (m,): −y σ(−y xᵀw)
     return s[:, None] * X  # (m, 1) * (m, n) -> (m, n)
 
 
