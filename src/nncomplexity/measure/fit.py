@@ -72,30 +72,29 @@ def fit_power_law(x, y, *, confidence: float = 0.95) -> PowerLawFit:
     """
     if x.shape != y.shape:
         raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}")
-    lx, ly = np.log(x), np.log(y)
-    lx_mean = lx.mean()
-    sxx = float(np.sum((lx - lx_mean) ** 2))
-    if sxx <= 1e-300:
+    slope, intercept, stderr, r2, half = _line(np.log(x), np.log(y), confidence)
+    return PowerLawFit(value=slope, ci_low=slope - half, ci_high=slope + half, prefactor=math.exp(intercept),
+                       stderr=stderr, r_squared=r2, n_points=int(x.size), confidence=confidence)
+
+
+def _line(u: np.ndarray, v: np.ndarray, confidence: float) -> tuple[float, float, float, float, float]:
+    """Least-squares line v ≈ a + b·u: (b, a, stderr of b, R², half-width of b's t-interval).
+
+    The one fit behind power laws (log-log) and exponentials (semi-log).
+    """
+    u_mean = u.mean()
+    suu = float(np.sum((u - u_mean) ** 2))
+    if suu <= 1e-300:
         raise ValueError("x must hold at least two distinct values")
-    slope = float(np.sum((lx - lx_mean) * (ly - ly.mean())) / sxx)
-    intercept = float(ly.mean() - slope * lx_mean)
-    resid = ly - (intercept + slope * lx)
-    dof = x.size - 2
+    slope = float(np.sum((u - u_mean) * (v - v.mean())) / suu)
+    intercept = float(v.mean() - slope * u_mean)
+    resid = v - (intercept + slope * u)
+    dof = u.size - 2
     rss = float(resid @ resid)
-    stderr = math.sqrt(rss / dof / sxx) if dof > 0 else math.inf
-    tss = float(np.sum((ly - ly.mean()) ** 2))
+    stderr = math.sqrt(rss / dof / suu) if dof > 0 else math.inf
+    tss = float(np.sum((v - v.mean()) ** 2))
     r2 = 1.0 - rss / tss if tss > 0 else 1.0
-    tq = _student_t_quantile(0.5 + confidence / 2, dof)
-    return PowerLawFit(
-        value=slope,
-        ci_low=slope - tq * stderr,
-        ci_high=slope + tq * stderr,
-        prefactor=math.exp(intercept),
-        stderr=stderr,
-        r_squared=r2,
-        n_points=int(x.size),
-        confidence=confidence,
-    )
+    return slope, intercept, stderr, r2, _student_t_quantile(0.5 + confidence / 2, dof) * stderr
 
 
 def _student_t_quantile(p: float, dof: int) -> float:
@@ -158,14 +157,8 @@ def fit_exponential(x, y, *, confidence: float = 0.95) -> ExponentialFit:
     """
     if x.shape != y.shape:
         raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}")
-    on_log_x = fit_power_law(np.exp(x - x.mean()), y, confidence=confidence)  # ln e^(x - x̄) = x - x̄
-    return ExponentialFit(
-        value=on_log_x.value,
-        ci_low=on_log_x.ci_low,
-        ci_high=on_log_x.ci_high,
-        prefactor=on_log_x.prefactor * math.exp(-on_log_x.value * float(x.mean())),
-        stderr=on_log_x.stderr,
-        r_squared=on_log_x.r_squared,
-        n_points=on_log_x.n_points,
-        confidence=confidence,
-    )
+    rate, intercept, stderr, r2, half = _line(x, np.log(y), confidence)
+    # c = e^intercept at x = 0, which may lie far from the data (years, say): inf when beyond float range
+    prefactor = math.exp(intercept) if intercept < math.log(np.finfo(float).max) else math.inf
+    return ExponentialFit(value=rate, ci_low=rate - half, ci_high=rate + half, prefactor=prefactor,
+                          stderr=stderr, r_squared=r2, n_points=int(x.size), confidence=confidence)

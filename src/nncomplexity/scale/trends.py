@@ -2,8 +2,8 @@
 
 If compute grows exponentially, ``log2 C = c + s · year`` is a straight line whose
 slope s is the number of doublings per year, so the doubling time is ``12 / s``
-months. Ordinary least squares gives s and, with Student's t on ``P − 2`` degrees of
-freedom, an interval for it; since ``12 / s`` is monotone in s, the ends of s's
+months. The fit is :func:`~nncomplexity.measure.fit.fit_exponential` (ordinary least squares
+of ln C on the year, s = r / ln 2, with Student's t on ``P − 2`` degrees of freedom); since ``12 / s`` is monotone in s, the ends of s's
 interval map to the ends of the doubling time's (swapped). Sevilla et al. (2022)
 fit the same line to about a hundred models.
 """
@@ -15,6 +15,7 @@ import numpy as np
 
 from .._validate import Positive1D, Real, validate_params
 from ..measure.estimate import Estimate
+from ..measure.fit import fit_exponential
 
 __all__ = ["fit_doubling_time"]
 
@@ -42,21 +43,13 @@ def fit_doubling_time(years, flops, *, confidence: float = 0.95) -> Estimate:
 
     Book: chapter 6, {prf:ref}`def-doubling-time`.
     """
-    from scipy.stats import t as student_t
-
     if years.shape != flops.shape:
         raise ValueError(f"years and flops must have the same length, got {years.size} and {flops.size}")
-    x, y = years - years.mean(), np.log2(flops)
-    sxx = float(x @ x)
-    if sxx <= 0:
+    if np.ptp(years) == 0:
         raise ValueError("years must hold at least two distinct values")
-    slope = float(x @ (y - y.mean()) / sxx)  # doublings per year
-    resid = y - y.mean() - slope * x
-    dof = years.size - 2
-    stderr = math.sqrt(float(resid @ resid) / dof / sxx) if dof > 0 else math.inf
-    half = float(student_t.ppf(0.5 + confidence / 2, dof)) * stderr
-    if slope <= 0:
-        raise ValueError(f"flops do not grow with years (slope {slope:.3g} doublings per year)")
-    low_s, high_s = slope - half, slope + half
-    return Estimate(value=12 / slope, ci_low=12 / high_s, ci_high=12 / low_s if low_s > 0 else math.inf,
-                    confidence=confidence)
+    fit = fit_exponential(years, flops, confidence=confidence)  # ln C = c + r · year
+    if fit.rate <= 0:
+        raise ValueError(f"flops do not grow with years (slope {fit.rate / math.log(2):.3g} doublings per year)")
+    months = 12 * math.log(2)  # a doubling takes ln 2 / r years
+    return Estimate(value=months / fit.rate, ci_low=months / fit.ci_high,
+                    ci_high=months / fit.ci_low if fit.ci_low > 0 else math.inf, confidence=confidence)
